@@ -134,3 +134,27 @@ export interface LabelledText {
 
 /** Which subscriber feed a request is for. */
 export type FeedCategory = PublishedLabel | 'all';
+
+/** Per-feed status shown on /health. */
+export interface FeedHealth {
+  feed: FeedSource;
+  state: FeedState;
+  itemCount: number;
+  lastItemAt: string | null;
+}
+
+export interface PublishedFeedQuery {
+  category: FeedCategory;
+  limit: number;
+  offset: number;
+}
+
+/**
+ * What the publish stage reads from storage. `version` changes whenever anything that could alter a
+ * published feed changes (new story, editor decision, relabel), so it keys ETags and the render cache.
+ */
+export interface PublishedStoryReader {
+  /** Published stories of the category, newest first by publishedAt then id. */
+  listPublishedStories(query: PublishedFeedQuery): Story[];
+  publicationState(): { version: number; lastModified: string | null };
+}
