@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { z } from 'zod';
+import type { FeedSource } from '../model';
+import { configSchema, type AppConfig } from './schema';
+
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`Invalid configuration in ${file}:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The validated configuration plus values derived from it and the environment. */
+export interface LoadedConfig extends AppConfig {
+  configFile: string;
+  /** Absolute public origin used in links, e.g. http://127.0.0.1:3000 */
+  publicBaseUrl: string;
+  /** This service's own origin from config (http://host:port), against which "/..." feed URLs resolve. */
+  selfOrigin: string;
+}
+
+/** Resolves service-relative feed URLs (the offline demo source) against this service's origin. */
+export function resolveFeedUrls(feeds: readonly FeedSource[], selfOrigin: string): FeedSource[] {
+  return feeds.map((feed) => (feed.url.startsWith('/') ? { ...feed, url: `${selfOrigin}${feed.url}` } : feed));
+}
+
+export type Environment = Record<string, string | undefined>;
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const where = issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)';
+  return `${where}: ${issue.message}`;
+}
+
+function parsePort(raw: string, variable: string, file: string): number {
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(file, [`${variable}="${raw}" is not a TCP port (0-65535)`]);
+  }
+  return port;
+}
+
+/**
+ * Environment variables win over the file so one config can be deployed anywhere:
+ * PORT, HOST, BASE_URL, DATABASE_PATH, EDITOR_TOKEN, MODEL_PATH.
+ */
+function applyEnvironment(raw: Record<string, unknown>, env: Environment, file: string): Record<string, unknown> {
+  const section = (name: string): Record<string, unknown> => {
+    const value = raw[name];
+    return value && typeof value === 'object' && !Array.isArray(value) ? { ...(value as Record<string, unknown>) } : {};
+  };
+  const server = section('server');
+  const database = section('database');
+  const review = section('review');
+  const classifier = section('classifier');
+  if (env.PORT !== undefined && env.PORT !== '') server.port = parsePort(env.PORT, 'PORT', file);
+  if (env.HOST) server.host = env.HOST;
+  if (env.BASE_URL) server.baseUrl = env.BASE_URL;
+  if (env.DATABASE_PATH) database.path = env.DATABASE_PATH;
+  if (env.EDITOR_TOKEN) review.editorToken = env.EDITOR_TOKEN;
+  if (env.MODEL_PATH) classifier.modelPath = env.MODEL_PATH;
+  return { ...raw, server, database, review, classifier };
+}
+
+export function hostForUrl(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** Validates a parsed config object; relative paths are resolved against `baseDir`. */
+export function buildConfig(raw: unknown, options: { file: string; baseDir: string; env: Environment }): LoadedConfig {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ConfigError(options.file, ['the file must contain a JSON object']);
+  }
+  const withEnv = applyEnvironment(raw as Record<string, unknown>, options.env, options.file);
+  const result = configSchema.safeParse(withEnv);
+  if (!result.success) {
+    throw new ConfigError(options.file, result.error.issues.map(describeIssue));
+  }
+  const config = result.data;
+  const resolvePath = (p: string) => (path.isAbsolute(p) ? p : path.resolve(options.baseDir, p));
+  const { port, host, baseUrl } = config.server;
+  const ownOrigin = `http://${hostForUrl(host)}:${port}`;
+  const publicBaseUrl = (baseUrl ?? ownOrigin).replace(/\/+$/, '');
+  return {
+    ...config,
+    database: { path: config.database.path === ':memory:' ? ':memory:' : resolvePath(config.database.path) },
+    classifier: {
+      modelPath: resolvePath(config.classifier.modelPath),
+      corpusDir: resolvePath(config.classifier.corpusDir),
+    },
+    demoDir: config.demoDir === null ? null : resolvePath(config.demoDir),
+    configFile: options.file,
+    publicBaseUrl,
+    selfOrigin: ownOrigin,
+  };
+}
+
+/** Reads and validates the config file (FEEDS_CONFIG or ./feeds.config.json). Throws ConfigError. */
+export function loadConfig(env: Environment = process.env, file?: string): LoadedConfig {
+  const configFile = path.resolve(file ?? env.FEEDS_CONFIG ?? 'feeds.config.json');
+  let text: string;
+  try {
+    text = readFileSync(configFile, 'utf8');
+  } catch (error) {
+    throw new ConfigError(configFile, [`cannot read the file: ${(error as Error).message}`]);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(configFile, [`not valid JSON: ${(error as Error).message}`]);
+  }
+  return buildConfig(raw, { file: configFile, baseDir: path.dirname(configFile), env });
+}

@@ -1,0 +1,118 @@
+import cron from 'node-cron';
+import { z } from 'zod';
+import { LABELS } from '../model';
+
+const slug = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a lower-case slug: letters, digits and dashes');
+
+/**
+ * A feed URL is absolute http(s), or a path starting with "/" that is served by this service itself
+ * (the offline demo source), resolved against the server's own origin at start-up.
+ */
+const feedUrl = z.string().refine((value) => {
+  if (value.startsWith('/')) return true;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}, 'must be an absolute http(s) URL or a path on this service such as /demo/framewire.rss');
+
+export const feedSourceSchema = z.object({
+  id: slug,
+  name: z.string().min(1),
+  url: feedUrl,
+  intervalMinutes: z.number().int().min(1).max(24 * 60).optional(),
+  categoryHint: z.enum(LABELS).optional(),
+  enabled: z.boolean().default(true),
+});
+
+const cronExpression = z
+  .string()
+  .refine((value) => cron.validate(value), 'must be a valid cron expression such as "*/15 * * * *"');
+
+export const configSchema = z
+  .object({
+    server: z
+      .object({
+        port: z.number().int().min(0).max(65535).default(3000),
+        host: z.string().min(1).default('127.0.0.1'),
+        /** Public absolute URL used in feed links; defaults to http://host:port. */
+        baseUrl: z.url().nullable().default(null),
+        siteTitle: z.string().min(1).default('GenAI Media Wire'),
+        siteDescription: z.string().default('Curated news about generative video and image AI.'),
+      })
+      .prefault({}),
+    database: z.object({ path: z.string().min(1).default('data/feeds.db') }).prefault({}),
+    schedule: z
+      .object({
+        fetchCron: cronExpression.default('*/15 * * * *'),
+        fetchOnStart: z.boolean().default(true),
+        digestCron: cronExpression.default('0 8 * * 1,4'),
+        retrainCron: cronExpression.nullable().default(null),
+        timezone: z.string().default('UTC'),
+      })
+      .prefault({}),
+    fetch: z
+      .object({
+        timeoutMs: z.number().int().min(100).default(15_000),
+        maxBytes: z.number().int().min(1024).default(10 * 1024 * 1024),
+        maxRedirects: z.number().int().min(0).max(20).default(5),
+        concurrency: z.number().int().min(1).max(64).default(4),
+        maxItemsPerFeed: z.number().int().min(1).default(500),
+        userAgent: z.string().default('GenAIMediaWire/0.1 (+https://github.com/genai-media-wire)'),
+        allowPrivateNetworks: z.boolean().default(false),
+        allowedHosts: z.array(z.string()).default([]),
+        backoffBaseMinutes: z.number().min(0).default(5),
+        backoffMaxMinutes: z.number().min(1).default(24 * 60),
+        disableAfterFailures: z.number().int().min(1).default(10),
+      })
+      .prefault({}),
+    dedupe: z
+      .object({
+        /** Jaccard similarity of title shingles above which two outlets' items are one story. */
+        titleSimilarity: z.number().min(0.1).max(1).default(0.6),
+        /** Only stories first seen this many days apart or closer are compared. */
+        windowDays: z.number().int().min(1).default(7),
+      })
+      .prefault({}),
+    classifier: z
+      .object({
+        modelPath: z.string().default('data/model.json'),
+        corpusDir: z.string().default('data/corpus'),
+      })
+      .prefault({}),
+    curation: z
+      .object({
+        /** Stories whose predicted label has at least this confidence publish without review. */
+        autoPublishThreshold: z.number().min(0).max(1).default(0.6),
+      })
+      .prefault({}),
+    review: z
+      .object({
+        /** Editor token; prefer the EDITOR_TOKEN environment variable over committing one. */
+        editorToken: z.string().min(16).nullable().default(null),
+      })
+      .prefault({}),
+    digest: z
+      .object({
+        storiesPerCategory: z.number().int().min(1).max(50).default(5),
+      })
+      .prefault({}),
+    demoDir: z.string().nullable().default('data/demo'),
+    feeds: z.array(feedSourceSchema).default([]),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Set<string>();
+    config.feeds.forEach((feed, index) => {
+      if (seen.has(feed.id)) {
+        ctx.addIssue({ code: 'custom', path: ['feeds', index, 'id'], message: `duplicate feed id "${feed.id}"` });
+      }
+      seen.add(feed.id);
+    });
+  });
+
+export type AppConfig = z.infer<typeof configSchema>;
+export type FetchSettings = AppConfig['fetch'];

@@ -1,0 +1,124 @@
+/**
+ * Near-duplicate detection of headlines from different outlets.
+ *
+ * A headline becomes a set of normalized words; two stories are the same when the Jaccard
+ * similarity of those sets passes a threshold. To avoid comparing a new story with every stored
+ * one, each set gets a MinHash signature cut into bands (LSH): only stories sharing at least one
+ * band bucket are compared. With BANDS bands of ROWS rows, a pair with similarity s becomes a
+ * candidate with probability 1 - (1 - s^ROWS)^BANDS: ~0.99 at s = 0.5, ~0.03 at s = 0.05.
+ */
+
+export const BANDS = 12;
+export const ROWS = 2;
+const SIGNATURE_LENGTH = BANDS * ROWS;
+
+/** Words that say nothing about which story a headline is (on an AI news site "AI" is everywhere). */
+const STOP_WORDS = new Set(
+  (
+    'a an the and or but of to in on for with without at by from into over as is are was were be been ' +
+    'its it this that these those their his her our your new now just how why what who when will can ' +
+    'says said say after before amid about up out vs via than more most first ai artificial intelligence ' +
+    'adds adding add gets get launches launch launched unveils unveil unveiled announces announced announce ' +
+    'introduces introduce introduced releases release released debuts debut rolls rolling roll'
+  ).split(/\s+/),
+);
+
+/** Normalized content words of a headline: lower-case, accents and punctuation removed, light plural folding. */
+export function titleTokens(title: string): string[] {
+  const words = title
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[’']s\b/g, '')
+    .split(/[^a-z0-9.]+/)
+    .map((word) => word.replace(/^\.+|\.+$/g, ''))
+    .filter((word) => word.length > 0 && !STOP_WORDS.has(word))
+    .map((word) => (word.length > 4 && word.endsWith('s') && !word.endsWith('ss') ? word.slice(0, -1) : word));
+  return [...new Set(words)];
+}
+
+export function jaccard(a: readonly string[], b: readonly string[]): number {
+  if (a.length === 0 || b.length === 0) return 0;
+  const setA = new Set(a);
+  let shared = 0;
+  for (const token of new Set(b)) if (setA.has(token)) shared += 1;
+  return shared / (setA.size + new Set(b).size - shared);
+}
+
+/** 32-bit FNV-1a, seeded: one independent-enough hash function per signature row. */
+function hash32(text: string, seed: number): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = 0; i < text.length; i += 1) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  // final avalanche so similar strings spread across the range
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b) >>> 0;
+  h ^= h >>> 13;
+  return h >>> 0;
+}
+
+const SEEDS = Array.from({ length: SIGNATURE_LENGTH }, (_, i) => Math.imul(i + 1, 0x9e3779b1) >>> 0);
+
+export function minhashSignature(tokens: readonly string[]): number[] {
+  const signature = new Array<number>(SIGNATURE_LENGTH).fill(0xffffffff);
+  for (const token of tokens) {
+    for (let row = 0; row < SIGNATURE_LENGTH; row += 1) {
+      const value = hash32(token, SEEDS[row]);
+      if (value < signature[row]) signature[row] = value;
+    }
+  }
+  return signature;
+}
+
+/**
+ * One bucket id per band: the band index and its rows hashed into a 48-bit integer, which
+ * SQLite stores exactly and JavaScript numbers represent without loss.
+ */
+export function lshBuckets(tokens: readonly string[]): number[] {
+  if (tokens.length === 0) return [];
+  const signature = minhashSignature(tokens);
+  const buckets: number[] = [];
+  for (let band = 0; band < BANDS; band += 1) {
+    const rows = signature.slice(band * ROWS, band * ROWS + ROWS).join(':');
+    const high = hash32(`${band}|${rows}`, 0x1234567) & 0xffff;
+    const low = hash32(`${band}|${rows}`, 0x7654321);
+    buckets.push(high * 0x1_0000_0000 + low);
+  }
+  return [...new Set(buckets)];
+}
+
+/** Days since the epoch, the coarse date used to window candidate lookups. */
+export function epochDay(iso: string): number {
+  return Math.floor(Date.parse(iso) / 86_400_000);
+}
+
+export interface DuplicateCandidate {
+  storyId: number;
+  tokens: string[];
+  /** Feeds that already reported this story: one outlet rarely runs the same story twice. */
+  feedIds: string[];
+}
+
+/** The most similar candidate at or above the threshold, excluding stories the same feed already covered. */
+export function pickDuplicate(
+  tokens: readonly string[],
+  feedId: string,
+  candidates: readonly DuplicateCandidate[],
+  threshold: number,
+  minSharedTokens = 3,
+): { storyId: number; similarity: number } | null {
+  let best: { storyId: number; similarity: number } | null = null;
+  const own = new Set(tokens);
+  for (const candidate of candidates) {
+    if (candidate.feedIds.includes(feedId)) continue;
+    const shared = candidate.tokens.filter((token) => own.has(token)).length;
+    if (shared < Math.min(minSharedTokens, own.size)) continue;
+    const similarity = jaccard(tokens, candidate.tokens);
+    if (similarity >= threshold && (!best || similarity > best.similarity)) {
+      best = { storyId: candidate.storyId, similarity };
+    }
+  }
+  return best;
+}

@@ -1,0 +1,75 @@
+import type { AddressInfo } from 'node:net';
+import { hostForUrl, loadConfig, ConfigError } from './config/load-config';
+import { createApp } from './http/app';
+import { runFetchCycle } from './jobs/fetch-run';
+import { startSchedule, type ScheduledJob } from './jobs/schedule';
+import { SingleFlight } from './jobs/single-flight';
+import { createLogger } from './logger';
+import { activeSources, createServices, fetchRunSettings, syncConfiguredFeeds } from './services';
+
+/** Composition root: config -> database -> model -> HTTP app -> schedules. No logic lives here. */
+async function main(): Promise<void> {
+  const logger = createLogger();
+  const config = loadConfig();
+  const services = createServices(config, logger);
+  const { feeds, stories, classifier } = services;
+
+  const app = createApp({
+    reader: stories,
+    feedHealth: () => feeds.health(),
+    site: {
+      baseUrl: config.publicBaseUrl,
+      title: config.server.siteTitle,
+      description: config.server.siteDescription,
+    },
+    demoDir: config.demoDir ?? undefined,
+  });
+
+  const server = app.listen(config.server.port, config.server.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const address = server.address() as AddressInfo;
+  const selfOrigin = `http://${hostForUrl(config.server.host)}:${address.port}`;
+  syncConfiguredFeeds(feeds, config, selfOrigin);
+  logger.info('listening', { url: selfOrigin, public_url: config.publicBaseUrl, db: config.database.path });
+
+  const settings = fetchRunSettings(config, [selfOrigin]);
+  const fetchRun = new SingleFlight(() =>
+    runFetchCycle(activeSources(feeds), { feeds, stories, classify: classifier.classify, settings, logger }),
+  );
+  const triggerFetch = async () => {
+    const summary = await fetchRun.trigger();
+    if (summary === null) logger.info('fetch run skipped: the previous run is still in progress');
+  };
+  const jobs: ScheduledJob[] = [{ name: 'fetch', cron: config.schedule.fetchCron, run: triggerFetch }];
+  const schedule = startSchedule(jobs, config.schedule.timezone, logger);
+  if (config.schedule.fetchOnStart) void triggerFetch();
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal });
+    await schedule.stop();
+    server.close();
+    server.closeIdleConnections();
+    // The in-flight run finishes its current feeds; each feed's writes are one transaction.
+    await fetchRun.idle();
+    services.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(`fatal: ${(error as Error).stack ?? String(error)}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,84 @@
+import type Database from 'better-sqlite3';
+import { classifyText, loadOrTrainClassifier, type TfidfClassifier } from './classify/tfidf-classifier';
+import { resolveFeedUrls, type LoadedConfig } from './config/load-config';
+import type { FetchRunSettings } from './jobs/fetch-run';
+import type { Logger } from './logger';
+import type { Classification, FeedSource } from './model';
+import { FeedsRepository } from './store/feeds-repository';
+import { openDatabase } from './store/open-database';
+import { StoriesRepository } from './store/stories-repository';
+
+/** The current model; retraining swaps it in place so running jobs pick it up. */
+export class ClassifierHolder {
+  constructor(public model: TfidfClassifier) {}
+  classify = (text: { title: string; summary: string }): Classification => classifyText(this.model, text);
+}
+
+export interface Services {
+  config: LoadedConfig;
+  db: Database.Database;
+  feeds: FeedsRepository;
+  stories: StoriesRepository;
+  classifier: ClassifierHolder;
+  logger: Logger;
+  close(): void;
+}
+
+/** Opens the database, syncs config feeds into it, loads (or first trains) the model. */
+export function createServices(config: LoadedConfig, logger: Logger): Services {
+  const db = openDatabase(config.database.path);
+  const feeds = new FeedsRepository(db);
+  const stories = new StoriesRepository(db, feeds, config.curation.autoPublishThreshold);
+  const republished = stories.applyCurationPolicy();
+  if (republished > 0) logger.info('curation policy re-applied', { changed_stories: republished });
+  const { model, trainedNow } = loadOrTrainClassifier(config.classifier.modelPath, config.classifier.corpusDir);
+  if (trainedNow) logger.info('trained classifier from corpus', { model: config.classifier.modelPath });
+  return {
+    config,
+    db,
+    feeds,
+    stories,
+    classifier: new ClassifierHolder(model),
+    logger,
+    close: () => db.close(),
+  };
+}
+
+/** Writes the config's feeds into the database, demo URLs resolved against the origin actually served. */
+export function syncConfiguredFeeds(feeds: FeedsRepository, config: LoadedConfig, selfOrigin: string): void {
+  const sources = resolveFeedUrls(config.feeds, selfOrigin);
+  feeds.upsertSources(sources, 'config');
+  feeds.disableConfigFeedsNotIn(sources.map((feed) => feed.id));
+}
+
+/** Fetch settings from config; `selfOrigins` are this service's own origins (the demo source), always allowed. */
+export function fetchRunSettings(config: LoadedConfig, selfOrigins: readonly string[]): FetchRunSettings {
+  const selfHosts = selfOrigins.map((origin) => new URL(origin).host);
+  return {
+    fetch: {
+      timeoutMs: config.fetch.timeoutMs,
+      maxBytes: config.fetch.maxBytes,
+      maxRedirects: config.fetch.maxRedirects,
+      userAgent: config.fetch.userAgent,
+      allowPrivateNetworks: config.fetch.allowPrivateNetworks,
+      allowedHosts: [...config.fetch.allowedHosts, ...selfHosts],
+    },
+    concurrency: config.fetch.concurrency,
+    maxItemsPerFeed: config.fetch.maxItemsPerFeed,
+    backoff: { baseMinutes: config.fetch.backoffBaseMinutes, maxMinutes: config.fetch.backoffMaxMinutes },
+    disableAfterFailures: config.fetch.disableAfterFailures,
+    defaultIntervalMinutes: defaultIntervalMinutes(config.schedule.fetchCron),
+    dedupe: config.dedupe,
+  };
+}
+
+/** "*\/15 * * * *" -> 15; anything fancier -> 1 (the cron decides, intervals only throttle per-feed overrides). */
+function defaultIntervalMinutes(fetchCron: string): number {
+  const match = /^\*\/(\d+)\s/.exec(fetchCron.trim());
+  return match ? Number(match[1]) : 1;
+}
+
+/** Sources to fetch: everything enabled in the database (config + OPML imports). */
+export function activeSources(feeds: FeedsRepository): FeedSource[] {
+  return feeds.listSources().filter((source) => source.enabled);
+}

@@ -1,0 +1,142 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Versioned, append-only schema migrations. Never edit a shipped migration: add a new one.
+ * Each runs in its own transaction together with the bump of schema_migrations.
+ */
+export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
+  {
+    version: 1,
+    name: 'feeds, stories, items, near-duplicate index',
+    sql: `
+      CREATE TABLE feeds (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        url TEXT NOT NULL,
+        category_hint TEXT,
+        interval_minutes INTEGER,
+        enabled INTEGER NOT NULL DEFAULT 1,
+        origin TEXT NOT NULL DEFAULT 'config',
+        etag TEXT,
+        last_modified TEXT,
+        last_fetch_at TEXT,
+        last_success_at TEXT,
+        last_error TEXT,
+        last_error_at TEXT,
+        consecutive_failures INTEGER NOT NULL DEFAULT 0,
+        error_count INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT,
+        disabled_reason TEXT,
+        created_at TEXT NOT NULL
+      );
+
+      CREATE TABLE stories (
+        id INTEGER PRIMARY KEY,
+        title TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        url TEXT,
+        author TEXT,
+        categories TEXT NOT NULL DEFAULT '[]',
+        predicted_label TEXT NOT NULL,
+        confidence REAL NOT NULL,
+        terms TEXT NOT NULL DEFAULT '[]',
+        editor_label TEXT,
+        label TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending',
+        held_reason TEXT,
+        pinned INTEGER NOT NULL DEFAULT 0,
+        published INTEGER NOT NULL DEFAULT 0,
+        published_at TEXT NOT NULL,
+        first_seen_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        outlet_count INTEGER NOT NULL DEFAULT 1
+      );
+      CREATE INDEX stories_public_feed ON stories (published, label, published_at DESC, id DESC);
+      CREATE INDEX stories_all_feed ON stories (published, published_at DESC, id DESC);
+      CREATE INDEX stories_review_queue ON stories (status, first_seen_at DESC);
+
+      CREATE TABLE items (
+        id INTEGER PRIMARY KEY,
+        feed_id TEXT NOT NULL REFERENCES feeds(id),
+        story_id INTEGER NOT NULL REFERENCES stories(id),
+        guid TEXT NOT NULL,
+        original_url TEXT,
+        canonical_url TEXT,
+        title TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        author TEXT,
+        published_at TEXT NOT NULL,
+        has_feed_date INTEGER NOT NULL,
+        categories TEXT NOT NULL DEFAULT '[]',
+        label TEXT NOT NULL,
+        confidence REAL NOT NULL,
+        terms TEXT NOT NULL DEFAULT '[]',
+        fetched_at TEXT NOT NULL,
+        UNIQUE (feed_id, guid)
+      );
+      CREATE INDEX items_canonical_url ON items (canonical_url);
+      CREATE INDEX items_story ON items (story_id);
+      CREATE INDEX items_feed_published ON items (feed_id, published_at DESC);
+
+      -- Locality-sensitive-hashing buckets of story titles: candidates for near-duplicate
+      -- detection are looked up by bucket within a date window, never by scanning all stories.
+      CREATE TABLE story_title_buckets (
+        bucket INTEGER NOT NULL,
+        published_day INTEGER NOT NULL,
+        story_id INTEGER NOT NULL REFERENCES stories(id),
+        PRIMARY KEY (bucket, published_day, story_id)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE story_title_tokens (
+        story_id INTEGER PRIMARY KEY REFERENCES stories(id),
+        tokens TEXT NOT NULL
+      );
+
+      -- Bumped on every change that can alter a published feed; keys ETags and the render cache.
+      CREATE TABLE publication_state (
+        singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+        version INTEGER NOT NULL,
+        last_modified TEXT
+      );
+      INSERT INTO publication_state (singleton, version, last_modified) VALUES (1, 0, NULL);
+    `,
+  },
+  {
+    version: 2,
+    name: 'editor decisions',
+    sql: `
+      CREATE TABLE editor_decisions (
+        id INTEGER PRIMARY KEY,
+        story_id INTEGER NOT NULL REFERENCES stories(id),
+        action TEXT NOT NULL,
+        label TEXT,
+        pinned INTEGER,
+        editor TEXT NOT NULL,
+        decided_at TEXT NOT NULL
+      );
+      CREATE INDEX editor_decisions_story ON editor_decisions (story_id, decided_at);
+    `,
+  },
+];
+
+export function migrate(db: Database.Database): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+  const applied = new Set(
+    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((row) => row.version),
+  );
+  const ran: number[] = [];
+  for (const migration of MIGRATIONS) {
+    if (applied.has(migration.version)) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        migration.version,
+        migration.name,
+        new Date().toISOString(),
+      );
+    })();
+    ran.push(migration.version);
+  }
+  return ran;
+}

@@ -1,0 +1,20 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { migrate } from './migrations';
+
+/**
+ * Opens (creating if needed) the SQLite file in WAL mode and brings its schema up to date.
+ * WAL lets the HTTP server read while a fetch run writes; synchronous=NORMAL is durable
+ * across process crashes in WAL mode (only an OS crash can lose the last transactions).
+ */
+export function openDatabase(file: string): Database.Database {
+  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return db;
+}

@@ -1,0 +1,359 @@
+import type Database from 'better-sqlite3';
+import { assignStory, type DedupeSettings, type StoryLookup } from '../dedupe/assign-story';
+import type { DuplicateCandidate } from '../dedupe/title-signature';
+import { epochDay } from '../dedupe/title-signature';
+import type {
+  Classification,
+  EditorAction,
+  EditorDecision,
+  Label,
+  LabelledText,
+  NormalizedItem,
+  PublishedFeedQuery,
+  PublishedStoryReader,
+  ReviewStatus,
+  Story,
+} from '../model';
+import type { FeedsRepository, FetchSuccess } from './feeds-repository';
+import { hydrateStories, type StoryRow } from './story-rows';
+
+export interface IngestCandidate {
+  item: NormalizedItem;
+  classification: Classification;
+}
+
+export interface IngestResult {
+  /** Items stored (new stories + other outlets' reports of known stories). */
+  inserted: number;
+  newStories: number;
+  /** Items that joined an existing story from another outlet. */
+  joined: number;
+  /** Items this feed had already delivered. */
+  alreadyStored: number;
+}
+
+export interface ReviewQueueQuery {
+  status?: ReviewStatus;
+  label?: Label;
+  minConfidence?: number;
+  maxConfidence?: number;
+  limit: number;
+  offset: number;
+}
+
+export class StoryNotFoundError extends Error {
+  constructor(readonly storyId: number) {
+    super(`story ${storyId} does not exist`);
+    this.name = 'StoryNotFoundError';
+  }
+}
+
+/**
+ * The curation policy, as one SQL expression so it is applied identically everywhere:
+ * "neither" never publishes; approved always does, rejected never; otherwise an editor's label
+ * or a confident prediction publishes, unless the story is held (e.g. it contradicts its feed's hint).
+ */
+const PUBLISHED_EXPRESSION = `CASE
+    WHEN label = 'neither' THEN 0
+    WHEN status = 'approved' THEN 1
+    WHEN status = 'rejected' THEN 0
+    WHEN editor_label IS NOT NULL THEN 1
+    WHEN held_reason IS NOT NULL THEN 0
+    WHEN confidence >= @threshold THEN 1
+    ELSE 0 END`;
+
+export class StoriesRepository implements PublishedStoryReader {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly feeds: FeedsRepository,
+    private readonly autoPublishThreshold: number,
+  ) {}
+
+  /** Re-applies the curation policy to every story, e.g. after the threshold changed in config. */
+  applyCurationPolicy(): number {
+    return this.db.transaction(() => {
+      const changed = this.db
+        .prepare(`UPDATE stories SET published = ${PUBLISHED_EXPRESSION} WHERE published != ${PUBLISHED_EXPRESSION}`)
+        .run({ threshold: this.autoPublishThreshold }).changes;
+      if (changed > 0) this.bumpVersion(new Date().toISOString());
+      return changed;
+    })();
+  }
+
+  private bumpVersion(at: string): void {
+    this.db.prepare('UPDATE publication_state SET version = version + 1, last_modified = ? WHERE singleton = 1').run(at);
+  }
+
+  private lookup(): StoryLookup {
+    const itemExists = this.db.prepare('SELECT 1 FROM items WHERE feed_id = ? AND guid = ?').pluck();
+    const byUrl = this.db.prepare('SELECT story_id FROM items WHERE canonical_url = ? ORDER BY id LIMIT 1').pluck();
+    const feedsOfStory = this.db.prepare('SELECT DISTINCT feed_id FROM items WHERE story_id = ?').pluck();
+    // Bounded per bucket: a very common headline shape must not turn one lookup into a scan.
+    const candidates = this.db.prepare(`
+      SELECT DISTINCT b.story_id AS storyId, t.tokens AS tokens,
+        (SELECT json_group_array(DISTINCT feed_id) FROM items WHERE story_id = b.story_id) AS feedIds
+      FROM json_each(@buckets) AS j
+      JOIN story_title_buckets b ON b.bucket = j.value AND b.published_day BETWEEN @fromDay AND @toDay
+      JOIN story_title_tokens t ON t.story_id = b.story_id
+      LIMIT 200`);
+    return {
+      itemExists: (feedId, guid) => itemExists.get(feedId, guid) !== undefined,
+      storyByCanonicalUrl: (canonicalUrl) => {
+        const storyId = byUrl.get(canonicalUrl) as number | undefined;
+        if (storyId === undefined) return null;
+        return { storyId, feedIds: feedsOfStory.all(storyId) as string[] };
+      },
+      titleCandidates: (buckets, fromDay, toDay) =>
+        (
+          candidates.all({ buckets: JSON.stringify(buckets), fromDay, toDay }) as {
+            storyId: number;
+            tokens: string;
+            feedIds: string;
+          }[]
+        ).map(
+          (row): DuplicateCandidate => ({
+            storyId: row.storyId,
+            tokens: row.tokens.split(' '),
+            feedIds: JSON.parse(row.feedIds) as string[],
+          }),
+        ),
+    };
+  }
+
+  /**
+   * Stores one successful fetch of one feed: new items, their story clusters and the feed's new
+   * validators, all in one transaction, so a crash leaves either all of it or none of it.
+   */
+  ingestFeedItems(
+    feedId: string,
+    candidates: readonly IngestCandidate[],
+    success: FetchSuccess,
+    settings: DedupeSettings & { categoryHint?: Label },
+  ): IngestResult {
+    const lookup = this.lookup();
+    const insertStory = this.db.prepare(`
+      INSERT INTO stories (title, summary, url, author, categories, predicted_label, confidence, terms, label,
+        status, held_reason, published, published_at, first_seen_at, updated_at)
+      VALUES (@title, @summary, @url, @author, @categories, @label, @confidence, @terms, @label,
+        'pending', @heldReason, 0, @publishedAt, @now, @now)`);
+    const insertItem = this.db.prepare(`
+      INSERT INTO items (feed_id, story_id, guid, original_url, canonical_url, title, summary, author, published_at,
+        has_feed_date, categories, label, confidence, terms, fetched_at)
+      VALUES (@feedId, @storyId, @guid, @originalUrl, @canonicalUrl, @title, @summary, @author, @publishedAt,
+        @hasFeedDate, @categories, @label, @confidence, @terms, @now)`);
+    const insertBucket = this.db.prepare(
+      'INSERT OR IGNORE INTO story_title_buckets (bucket, published_day, story_id) VALUES (?, ?, ?)',
+    );
+    const insertTokens = this.db.prepare('INSERT INTO story_title_tokens (story_id, tokens) VALUES (?, ?)');
+    const touchStory = this.db.prepare(
+      `UPDATE stories SET outlet_count = (SELECT COUNT(DISTINCT feed_id) FROM items WHERE story_id = @storyId),
+         updated_at = @now WHERE id = @storyId`,
+    );
+    const publish = this.db.prepare(`UPDATE stories SET published = ${PUBLISHED_EXPRESSION} WHERE id = @storyId`);
+
+    return this.db.transaction((): IngestResult => {
+      const result: IngestResult = { inserted: 0, newStories: 0, joined: 0, alreadyStored: 0 };
+      const now = success.at;
+      for (const { item, classification } of candidates) {
+        const assignment = assignStory(item, lookup, settings);
+        if (assignment.kind === 'already-stored') {
+          result.alreadyStored += 1;
+          continue;
+        }
+        let storyId: number;
+        if (assignment.kind === 'new') {
+          const heldReason =
+            settings.categoryHint && settings.categoryHint !== classification.label
+              ? `model says ${classification.label} but the feed is marked ${settings.categoryHint}`
+              : null;
+          storyId = Number(
+            insertStory.run({
+              title: item.title,
+              summary: item.summary,
+              url: item.originalUrl,
+              author: item.author,
+              categories: JSON.stringify(item.categories),
+              label: classification.label,
+              confidence: classification.confidence,
+              terms: JSON.stringify(classification.terms),
+              heldReason,
+              publishedAt: item.publishedAt,
+              now,
+            }).lastInsertRowid,
+          );
+          const day = epochDay(item.publishedAt);
+          for (const bucket of assignment.buckets) insertBucket.run(bucket, day, storyId);
+          insertTokens.run(storyId, assignment.tokens.join(' '));
+          result.newStories += 1;
+        } else {
+          storyId = assignment.storyId;
+          result.joined += 1;
+        }
+        insertItem.run({
+          feedId: item.feedId,
+          storyId,
+          guid: item.guid,
+          originalUrl: item.originalUrl,
+          canonicalUrl: item.canonicalUrl,
+          title: item.title,
+          summary: item.summary,
+          author: item.author,
+          publishedAt: item.publishedAt,
+          hasFeedDate: item.hasFeedDate ? 1 : 0,
+          categories: JSON.stringify(item.categories),
+          label: classification.label,
+          confidence: classification.confidence,
+          terms: JSON.stringify(classification.terms),
+          now,
+        });
+        if (assignment.kind === 'join') touchStory.run({ storyId, now });
+        publish.run({ storyId, threshold: this.autoPublishThreshold });
+        result.inserted += 1;
+      }
+      this.feeds.recordSuccess(success);
+      if (result.inserted > 0) this.bumpVersion(now);
+      return result;
+    })();
+  }
+
+  listPublishedStories(query: PublishedFeedQuery): Story[] {
+    const rows = (
+      query.category === 'all'
+        ? this.db
+            .prepare(
+              `SELECT * FROM stories WHERE published = 1 ORDER BY published_at DESC, id DESC LIMIT ? OFFSET ?`,
+            )
+            .all(query.limit, query.offset)
+        : this.db
+            .prepare(
+              `SELECT * FROM stories WHERE published = 1 AND label = ?
+               ORDER BY published_at DESC, id DESC LIMIT ? OFFSET ?`,
+            )
+            .all(query.category, query.limit, query.offset)
+    ) as StoryRow[];
+    return hydrateStories(this.db, rows);
+  }
+
+  publicationState(): { version: number; lastModified: string | null } {
+    const row = this.db.prepare('SELECT version, last_modified FROM publication_state WHERE singleton = 1').get() as {
+      version: number;
+      last_modified: string | null;
+    };
+    return { version: row.version, lastModified: row.last_modified };
+  }
+
+  getStory(storyId: number): Story | null {
+    const row = this.db.prepare('SELECT * FROM stories WHERE id = ?').get(storyId) as StoryRow | undefined;
+    return row ? hydrateStories(this.db, [row])[0] : null;
+  }
+
+  /** Candidate stories for editors, newest first, filterable by status, label and confidence. */
+  listForReview(query: ReviewQueueQuery): Story[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM stories
+         WHERE (@status IS NULL OR status = @status)
+           AND (@label IS NULL OR label = @label)
+           AND (@minConfidence IS NULL OR confidence >= @minConfidence)
+           AND (@maxConfidence IS NULL OR confidence <= @maxConfidence)
+         ORDER BY first_seen_at DESC, published_at DESC, id DESC LIMIT @limit OFFSET @offset`,
+      )
+      .all({
+        status: query.status ?? null,
+        label: query.label ?? null,
+        minConfidence: query.minConfidence ?? null,
+        maxConfidence: query.maxConfidence ?? null,
+        limit: query.limit,
+        offset: query.offset,
+      }) as StoryRow[];
+    return hydrateStories(this.db, rows);
+  }
+
+  /** Applies an editor action, records who/when, re-applies the curation policy; returns the updated story. */
+  applyDecision(storyId: number, action: EditorAction, editor: string, at = new Date().toISOString()): Story {
+    return this.db.transaction((): Story => {
+      const exists = this.db.prepare('SELECT 1 FROM stories WHERE id = ?').get(storyId);
+      if (!exists) throw new StoryNotFoundError(storyId);
+      switch (action.kind) {
+        case 'approve':
+          this.db.prepare(`UPDATE stories SET status = 'approved', updated_at = ? WHERE id = ?`).run(at, storyId);
+          break;
+        case 'reject':
+          this.db.prepare(`UPDATE stories SET status = 'rejected', updated_at = ? WHERE id = ?`).run(at, storyId);
+          break;
+        case 'relabel':
+          this.db
+            .prepare('UPDATE stories SET editor_label = ?, label = ?, updated_at = ? WHERE id = ?')
+            .run(action.label, action.label, at, storyId);
+          break;
+        case 'pin':
+          this.db
+            .prepare('UPDATE stories SET pinned = ?, updated_at = ? WHERE id = ?')
+            .run(action.pinned ? 1 : 0, at, storyId);
+          break;
+      }
+      this.db
+        .prepare(
+          `INSERT INTO editor_decisions (story_id, action, label, pinned, editor, decided_at) VALUES (?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          storyId,
+          action.kind,
+          action.kind === 'relabel' ? action.label : null,
+          action.kind === 'pin' ? (action.pinned ? 1 : 0) : null,
+          editor,
+          at,
+        );
+      this.db
+        .prepare(`UPDATE stories SET published = ${PUBLISHED_EXPRESSION} WHERE id = @storyId`)
+        .run({ storyId, threshold: this.autoPublishThreshold });
+      this.bumpVersion(at);
+      return this.getStory(storyId)!;
+    })();
+  }
+
+  decisionsFor(storyId: number): EditorDecision[] {
+    const rows = this.db
+      .prepare('SELECT * FROM editor_decisions WHERE story_id = ? ORDER BY decided_at, id')
+      .all(storyId) as {
+      id: number;
+      story_id: number;
+      action: string;
+      label: string | null;
+      pinned: number | null;
+      editor: string;
+      decided_at: string;
+    }[];
+    return rows.map((row) => {
+      const action: EditorAction =
+        row.action === 'relabel'
+          ? { kind: 'relabel', label: row.label as Label }
+          : row.action === 'pin'
+            ? { kind: 'pin', pinned: row.pinned === 1 }
+            : { kind: row.action as 'approve' | 'reject' };
+      return { id: row.id, storyId: row.story_id, action, editor: row.editor, decidedAt: row.decided_at };
+    });
+  }
+
+  /**
+   * Training examples from editors: every relabelled story with its editor label, and approved
+   * stories with their predicted label (an approval confirms it).
+   */
+  editorTrainingExamples(): LabelledText[] {
+    return this.db
+      .prepare(
+        `SELECT title, summary, label FROM stories
+         WHERE editor_label IS NOT NULL OR status = 'approved' ORDER BY id`,
+      )
+      .all() as LabelledText[];
+  }
+
+  counts(): { stories: number; items: number; published: number } {
+    return this.db
+      .prepare(
+        `SELECT (SELECT COUNT(*) FROM stories) AS stories, (SELECT COUNT(*) FROM items) AS items,
+          (SELECT COUNT(*) FROM stories WHERE published = 1) AS published`,
+      )
+      .get() as { stories: number; items: number; published: number };
+  }
+}

@@ -1,0 +1,96 @@
+import type Database from 'better-sqlite3';
+import type { Classification, Label, Outlet, ReviewStatus, Story } from '../model';
+
+export interface StoryRow {
+  id: number;
+  title: string;
+  summary: string;
+  url: string | null;
+  author: string | null;
+  categories: string;
+  predicted_label: string;
+  confidence: number;
+  terms: string;
+  editor_label: string | null;
+  label: string;
+  status: string;
+  pinned: number;
+  published: number;
+  published_at: string;
+  first_seen_at: string;
+  updated_at: string;
+}
+
+interface OutletRow {
+  story_id: number;
+  feed_id: string;
+  feed_name: string;
+  url: string | null;
+  published_at: string;
+}
+
+function parseJsonArray(text: string): string[] {
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) ? value.filter((entry): entry is string => typeof entry === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Loads the outlets of many stories in one query (no N+1 when rendering a feed page). */
+export function outletsByStory(db: Database.Database, storyIds: readonly number[]): Map<number, Outlet[]> {
+  const result = new Map<number, Outlet[]>();
+  if (storyIds.length === 0) return result;
+  const rows = db
+    .prepare(
+      `SELECT i.story_id, i.feed_id, f.name AS feed_name, i.original_url AS url, i.published_at
+       FROM items i JOIN feeds f ON f.id = i.feed_id
+       WHERE i.story_id IN (SELECT value FROM json_each(?))
+       ORDER BY i.story_id, i.published_at, i.id`,
+    )
+    .all(JSON.stringify(storyIds)) as OutletRow[];
+  for (const row of rows) {
+    const list = result.get(row.story_id) ?? [];
+    // One outlet per feed: a feed re-posting the same URL is still one outlet.
+    if (!list.some((outlet) => outlet.feedId === row.feed_id)) {
+      list.push({ feedId: row.feed_id, feedName: row.feed_name, url: row.url, publishedAt: row.published_at });
+    }
+    result.set(row.story_id, list);
+  }
+  return result;
+}
+
+export function toStory(row: StoryRow, outlets: Outlet[]): Story {
+  const predicted: Classification = {
+    label: row.predicted_label as Label,
+    confidence: row.confidence,
+    terms: parseJsonArray(row.terms),
+  };
+  return {
+    id: row.id,
+    title: row.title,
+    summary: row.summary,
+    url: row.url,
+    author: row.author,
+    categories: parseJsonArray(row.categories),
+    predicted,
+    editorLabel: (row.editor_label as Label | null) ?? null,
+    label: row.label as Label,
+    status: row.status as ReviewStatus,
+    pinned: row.pinned === 1,
+    published: row.published === 1,
+    publishedAt: row.published_at,
+    firstSeenAt: row.first_seen_at,
+    updatedAt: row.updated_at,
+    outlets,
+  };
+}
+
+export function hydrateStories(db: Database.Database, rows: readonly StoryRow[]): Story[] {
+  const outlets = outletsByStory(
+    db,
+    rows.map((row) => row.id),
+  );
+  return rows.map((row) => toStory(row, outlets.get(row.id) ?? []));
+}
