@@ -1,0 +1,203 @@
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { classifyJsonLines } from './classify/classify-lines';
+import { runEval } from './classify/eval-command';
+import { loadClassifier, loadOrTrainClassifier } from './classify/tfidf-classifier';
+import { retrainModel } from './cli/retrain-command';
+import { ConfigError, hostForUrl, loadConfig, type LoadedConfig } from './config/load-config';
+import { createApp } from './http/app';
+import { runFetchCycle } from './jobs/fetch-run';
+import { createLogger, type Logger } from './logger';
+import { activeSources, createServices, fetchRunSettings, syncConfiguredFeeds } from './services';
+import { buildOpml, OpmlError, parseOpml } from './sources/opml';
+
+const USAGE = `Usage: npm run cli -- <command> [options]
+
+Commands:
+  fetch-now [--force]      fetch every due feed once (--force ignores intervals and backoff)
+  classify                 read JSON lines {"title","summary"} on stdin, write {"label","confidence","terms"} lines
+  eval                     train on the corpus train split, print precision/recall/F1 on the held-out split
+  retrain                  rebuild the model from corpus + editor labels; keep the old one if the new scores worse
+  import-opml <file>       add the feeds of an OPML file
+  export-opml              print every feed as OPML
+  health                   print per-feed status
+
+Environment: FEEDS_CONFIG (config file), DATABASE_PATH, MODEL_PATH, LOG_LEVEL.`;
+
+/**
+ * The demo source lives on this service's own origin. When the CLI fetches while the server is
+ * not running, it serves the demo files itself on a free local port for the duration of the run.
+ */
+async function withSelfOrigin<T>(
+  config: LoadedConfig,
+  services: ReturnType<typeof createServices>,
+  run: (selfOrigin: string) => Promise<T>,
+): Promise<T> {
+  const app = createApp({
+    reader: services.stories,
+    feedHealth: () => services.feeds.health(),
+    site: { baseUrl: config.publicBaseUrl, title: config.server.siteTitle, description: config.server.siteDescription },
+    demoDir: config.demoDir ?? undefined,
+  });
+  const server = app.listen(0, config.server.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  try {
+    return await run(`http://${hostForUrl(config.server.host)}:${(server.address() as AddressInfo).port}`);
+  } finally {
+    server.close();
+    server.closeAllConnections();
+  }
+}
+
+async function fetchNow(config: LoadedConfig, logger: Logger, force: boolean): Promise<number> {
+  const services = createServices(config, logger);
+  try {
+    syncConfiguredFeeds(services.feeds, config, config.selfOrigin);
+    const summary = await withSelfOrigin(config, services, async (servedOrigin) => {
+      // Fetch the demo source from the temporary origin without rewriting the stored feed URLs.
+      const sources = activeSources(services.feeds).map((source) =>
+        source.url.startsWith(`${config.selfOrigin}/`)
+          ? { ...source, url: servedOrigin + source.url.slice(config.selfOrigin.length) }
+          : source,
+      );
+      return runFetchCycle(
+        sources,
+        {
+          feeds: services.feeds,
+          stories: services.stories,
+          classify: services.classifier.classify,
+          settings: fetchRunSettings(config, [config.selfOrigin, servedOrigin]),
+          logger,
+        },
+        { force },
+      );
+    });
+    for (const outcome of summary.outcomes) {
+      const detail =
+        outcome.kind === 'stored'
+          ? `${outcome.inserted} new items (${outcome.newStories} new stories, ${outcome.joined} joined existing stories)`
+          : outcome.kind === 'failed'
+            ? `FAILED: ${outcome.error}${outcome.disabled ? ' (feed disabled)' : ''}`
+            : outcome.kind === 'skipped'
+              ? `skipped: ${outcome.reason}`
+              : 'not modified';
+      process.stdout.write(`${outcome.feedId.padEnd(28)} ${detail}\n`);
+    }
+    const counts = services.stories.counts();
+    process.stdout.write(
+      `\n${summary.inserted} new items in ${summary.durationMs} ms; stored: ${counts.items} items, ${counts.stories} stories, ${counts.published} published\n`,
+    );
+    return 0;
+  } finally {
+    services.close();
+  }
+}
+
+async function importOpml(config: LoadedConfig, logger: Logger, file: string | undefined): Promise<number> {
+  if (!file) {
+    process.stderr.write('import-opml needs a file: npm run cli -- import-opml subscriptions.opml\n');
+    return 2;
+  }
+  const { feeds: found, rejected } = await parseOpml(readFileSync(file, 'utf8'));
+  const services = createServices(config, logger);
+  try {
+    const known = new Set(services.feeds.listSources().map((feed) => feed.url));
+    const knownIds = new Set(services.feeds.listSources().map((feed) => feed.id));
+    const added = found
+      .filter((feed) => !known.has(feed.url))
+      .map((feed) => (knownIds.has(feed.id) ? { ...feed, id: `${feed.id.slice(0, 56)}-opml` } : feed));
+    services.feeds.upsertSources(added, 'opml');
+    for (const feed of added) process.stdout.write(`added    ${feed.id.padEnd(28)} ${feed.url}\n`);
+    for (const line of rejected) process.stdout.write(`rejected ${line}\n`);
+    process.stdout.write(
+      `${added.length} feeds added, ${found.length - added.length} already present, ${rejected.length} rejected\n`,
+    );
+    return 0;
+  } finally {
+    services.close();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  if (!command || command === 'help' || command === '--help') {
+    process.stdout.write(`${USAGE}\n`);
+    return command ? 0 : 2;
+  }
+  const logger = createLogger();
+  const config = loadConfig();
+  switch (command) {
+    case 'fetch-now':
+      return fetchNow(config, logger, args.includes('--force'));
+    case 'classify': {
+      // Only the model is needed: no database, so scripts can classify while the server runs.
+      const model = (() => {
+        try {
+          return loadClassifier(config.classifier.modelPath);
+        } catch {
+          return loadOrTrainClassifier(config.classifier.modelPath, config.classifier.corpusDir).model;
+        }
+      })();
+      const result = await classifyJsonLines(process.stdin, process.stdout, model);
+      return result.errors > 0 ? 1 : 0;
+    }
+    case 'eval':
+      runEval(config.classifier.corpusDir, process.stdout);
+      return 0;
+    case 'retrain': {
+      const services = createServices(config, logger);
+      try {
+        retrainModel(services, process.stdout);
+        return 0;
+      } finally {
+        services.close();
+      }
+    }
+    case 'import-opml':
+      return importOpml(config, logger, args[0]);
+    case 'export-opml': {
+      const services = createServices(config, logger);
+      try {
+        process.stdout.write(`${buildOpml(services.feeds.listSources(), config.server.siteTitle)}\n`);
+        return 0;
+      } finally {
+        services.close();
+      }
+    }
+    case 'health': {
+      const services = createServices(config, logger);
+      try {
+        for (const { feed, state, itemCount } of services.feeds.health()) {
+          const status = state.disabledReason
+            ? `DISABLED (${state.disabledReason})`
+            : state.lastError
+              ? `ERROR ${state.lastError}`
+              : state.lastSuccessAt
+                ? `ok ${state.lastSuccessAt}`
+                : 'never fetched';
+          process.stdout.write(`${feed.id.padEnd(28)} ${String(itemCount).padStart(6)} items  ${status}\n`);
+        }
+        return 0;
+      } finally {
+        services.close();
+      }
+    }
+    default:
+      process.stderr.write(`Unknown command "${command}".\n\n${USAGE}\n`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof ConfigError || error instanceof OpmlError) process.stderr.write(`${error.message}\n`);
+    else process.stderr.write(`error: ${(error as Error).stack ?? String(error)}\n`);
+    process.exitCode = 1;
+  },
+);
