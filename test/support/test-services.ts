@@ -1,0 +1,42 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildConfig, type LoadedConfig } from '../../src/config/load-config';
+import { silentLogger } from '../../src/logger';
+import { createServices, syncConfiguredFeeds, type Services } from '../../src/services';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface TestServices extends Services {
+  dir: string;
+  dispose(): void;
+}
+
+/**
+ * Real services on a real SQLite file in a fresh temp directory, with the shipped corpus.
+ * `raw` is merged over a config that allows loopback fetches (tests serve fixtures on 127.0.0.1).
+ */
+export function createTestServices(raw: Record<string, unknown> = {}, env: Record<string, string> = {}): TestServices {
+  const dir = mkdtempSync(path.join(tmpdir(), 'genai-feeds-test-'));
+  const config: LoadedConfig = buildConfig(
+    {
+      database: { path: path.join(dir, 'test.db') },
+      classifier: { modelPath: path.join(dir, 'model.json'), corpusDir: path.join(repoRoot, 'data', 'corpus') },
+      demoDir: null,
+      ...raw,
+      fetch: { allowPrivateNetworks: true, timeoutMs: 2000, backoffBaseMinutes: 0, ...(raw.fetch as object) },
+    },
+    { file: path.join(dir, 'feeds.config.json'), baseDir: dir, env },
+  );
+  const services = createServices(config, silentLogger);
+  syncConfiguredFeeds(services.feeds, config, config.selfOrigin);
+  return {
+    ...services,
+    dir,
+    dispose: () => {
+      services.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
