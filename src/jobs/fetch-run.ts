@@ -107,7 +107,7 @@ async function runOne(source: FeedSource, deps: FetchRunDeps): Promise<FeedRunOu
     const parsed = await parseFeedDocument(outcome.body, source, startedAt, outcome.finalUrl, {
       maxItems: settings.maxItemsPerFeed,
     });
-    if (!parsed.ok) return fail(`${parsed.error.message} (${source.url})`, false);
+    if (!parsed.ok) return fail(parsed.error.message, false);
     const candidates = parsed.items.map((item) => ({
       item,
       classification: deps.classify({ title: item.title, summary: item.summary }),
