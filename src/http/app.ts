@@ -1,0 +1,118 @@
+/**
+ * The Express application: a composition of route modules, nothing else.
+ *
+ * Later features add routers through `extraRouters` (mounted at the root, so each router owns its own
+ * paths, e.g. /review, /api/..., /stories/...) and inherit the security headers, 404 and error handling.
+ */
+import escapeHtml from 'escape-html';
+import express from 'express';
+import type { NextFunction, Request, Response } from 'express';
+import type { FeedHealth, PublishedStoryReader } from '../model';
+import type { SiteInfo } from '../publish/feed-builder';
+import { FeedCache } from '../publish/feed-cache';
+import { createDemoRouter } from './demo-route';
+import { createFeedRouter } from './feed-routes';
+import { createHealthRouter } from './health-route';
+import { createIndexRouter } from './index-page';
+import { securityHeaders } from './security-headers';
+
+export interface HttpLogger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface AppDeps {
+  reader: PublishedStoryReader;
+  feedHealth: () => FeedHealth[];
+  site: SiteInfo;
+  /** Folder served read-only at /demo/<file> (offline demo feeds); omitted in production. */
+  demoDir?: string;
+  logger?: HttpLogger;
+  /** Routers from other features, mounted at the root after the public routes. */
+  extraRouters?: express.Router[];
+  /** Rendered feed bodies kept in memory (default 64: 3 categories x 3 formats x a few pages, two versions). */
+  feedCacheEntries?: number;
+}
+
+/** One JSON object per line on stderr: greppable and what log collectors expect. */
+export const stderrJsonLogger: HttpLogger = {
+  info: (message, fields) => console.error(JSON.stringify({ level: 'info', message, ...fields })),
+  error: (message, fields) => console.error(JSON.stringify({ level: 'error', message, ...fields })),
+};
+
+export function createApp(deps: AppDeps): express.Express {
+  const logger = deps.logger ?? stderrJsonLogger;
+  const app = express();
+  app.disable('x-powered-by');
+
+  app.use(securityHeaders);
+  app.use(createIndexRouter({ reader: deps.reader, site: deps.site }));
+  app.use(createFeedRouter({ reader: deps.reader, site: deps.site, cache: new FeedCache(deps.feedCacheEntries ?? 64) }));
+  app.use(createHealthRouter(deps.feedHealth));
+  if (deps.demoDir !== undefined) app.use(createDemoRouter(deps.demoDir));
+  for (const router of deps.extraRouters ?? []) app.use(router);
+
+  app.use(notFound);
+  app.use(errorHandler(logger));
+  return app;
+}
+
+function isApiPath(req: Request): boolean {
+  return req.path === '/api' || req.path.startsWith('/api/');
+}
+
+function notFound(req: Request, res: Response): void {
+  if (isApiPath(req)) {
+    res.status(404).json({ error: 'not_found', message: `No API endpoint ${req.method} ${req.path}.` });
+    return;
+  }
+  res.status(404).type('html').send(messagePage('Not found', 'There is nothing at this address. The feeds are listed on the <a href="/">home page</a>.'));
+}
+
+/** Shape of errors thrown by Express middleware such as body parsers (http-errors). */
+interface HttpishError {
+  status?: unknown;
+  statusCode?: unknown;
+  expose?: unknown;
+  message?: unknown;
+}
+
+function errorHandler(logger: HttpLogger) {
+  return (err: unknown, req: Request, res: Response, next: NextFunction): void => {
+    const httpish = (typeof err === 'object' && err !== null ? err : {}) as HttpishError;
+    const declared = Number(httpish.status ?? httpish.statusCode);
+    // Client errors raised by middleware (malformed JSON body, payload too large) keep their status.
+    const status = Number.isInteger(declared) && declared >= 400 && declared < 500 ? declared : 500;
+    if (status === 500) {
+      logger.error('request failed', {
+        method: req.method,
+        path: req.path,
+        error: err instanceof Error ? err.message : String(err),
+        stack: err instanceof Error ? err.stack : undefined,
+      });
+    }
+    if (res.headersSent) {
+      // Too late for a clean response; let Express close the connection.
+      next(err);
+      return;
+    }
+    const message =
+      status === 500
+        ? 'Something went wrong on our side. The error has been logged.'
+        : httpish.expose === true && typeof httpish.message === 'string'
+          ? httpish.message
+          : 'The request could not be processed.';
+    if (isApiPath(req)) {
+      res.status(status).json({ error: status === 500 ? 'internal_error' : 'bad_request', message });
+      return;
+    }
+    res.status(status).type('html').send(messagePage(status === 500 ? 'Server error' : 'Bad request', escapeHtml(message)));
+  };
+}
+
+/** `bodyHtml` must already be safe HTML. */
+function messagePage(title: string, bodyHtml: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem}</style></head>
+<body><h1>${escapeHtml(title)}</h1><p>${bodyHtml}</p></body></html>`;
+}
