@@ -1,0 +1,272 @@
+import { createHash } from 'node:crypto';
+import Parser from 'rss-parser';
+import { canonicalizeUrl } from '../dedupe/canonical-url';
+import type { FeedSource, NormalizedItem } from '../model';
+import { chooseItemDate } from './item-date';
+import { htmlToPlainText, truncateOnWord } from './plain-text';
+import { prepareFeedXml } from './prepare-xml';
+
+export interface ParseError {
+  code: 'malformed' | 'not-a-feed' | 'empty';
+  message: string;
+}
+
+export type ParseResult =
+  | {
+      ok: true;
+      feedTitle: string | null;
+      items: NormalizedItem[];
+      /** Items not returned: unusable (neither title nor link) or beyond maxItems. */
+      skipped: number;
+    }
+  | { ok: false; error: ParseError };
+
+export interface ParseOptions {
+  /** A document with more items keeps only the newest this many. */
+  maxItems?: number;
+}
+
+export const DEFAULT_MAX_ITEMS = 500;
+const MAX_TITLE_CHARS = 300;
+const MAX_SUMMARY_CHARS = 600;
+const MAX_AUTHOR_CHARS = 200;
+const MAX_CATEGORY_CHARS = 100;
+const MAX_CATEGORIES = 30;
+const MAX_GUID_CHARS = 2048;
+/** A title made up from the summary, for items that have a link but no title. */
+const MAX_DERIVED_TITLE_CHARS = 120;
+
+/** Fields rss-parser leaves out for some formats; keepArray keeps element attributes (isPermaLink, term). */
+const CUSTOM_ITEM_FIELDS = [
+  ['guid', 'guidElements', { keepArray: true }],
+  ['category', 'categoryElements', { keepArray: true }],
+  ['dc:subject', 'dcSubjects', { keepArray: true }],
+  ['dc:date', 'dcDate'],
+  ['updated', 'atomUpdated'],
+  ['published', 'atomPublished'],
+  ['media:description', 'mediaDescription'],
+  ['media:group', 'mediaGroup'],
+];
+
+/** The shape rss-parser produces for one item with the custom fields above; xml2js values are loosely typed. */
+interface RawItem {
+  [key: string]: unknown;
+  title?: unknown;
+  link?: unknown;
+  guid?: unknown;
+  id?: unknown;
+  pubDate?: unknown;
+  isoDate?: unknown;
+  creator?: unknown;
+  author?: unknown;
+  summary?: unknown;
+  content?: unknown;
+  contentSnippet?: unknown;
+  categories?: unknown;
+  'rdf:about'?: unknown;
+}
+
+/** Text of an xml2js value: a string, or an element with text content in `_`. */
+function textOf(value: unknown): string | null {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.length > 0 ? textOf(value[0]) : null;
+  if (value && typeof value === 'object' && typeof (value as { _?: unknown })._ === 'string') return (value as { _: string })._;
+  return null;
+}
+
+function attributesOf(value: unknown): Record<string, string> {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const attributes = (value as { $?: unknown }).$;
+    if (attributes && typeof attributes === 'object') return attributes as Record<string, string>;
+  }
+  return {};
+}
+
+function nonEmpty(text: string | null | undefined): string | null {
+  const trimmed = text?.trim();
+  return trimmed ? trimmed : null;
+}
+
+function cleanInline(value: unknown, maxChars: number): string | null {
+  const text = textOf(value);
+  if (text === null) return null;
+  return nonEmpty(truncateOnWord(htmlToPlainText(text), maxChars));
+}
+
+function absoluteHttpUrl(raw: string | null, base: string): string | null {
+  if (!raw) return null;
+  try {
+    const url = new URL(raw.trim(), base);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/** RSS 2.0 says a guid is the item's permalink unless isPermaLink="false"; many feeds rely on that instead of <link>. */
+function permalinkFromGuid(item: RawItem): string | null {
+  const elements = item.guidElements;
+  if (!Array.isArray(elements) || elements.length === 0) return null;
+  const element = elements[0];
+  if (attributesOf(element).isPermaLink?.trim().toLowerCase() === 'false') return null;
+  const text = nonEmpty(textOf(element));
+  return text && /^https?:\/\//i.test(text) ? text : null;
+}
+
+function itemLink(item: RawItem, documentUrl: string): string | null {
+  const candidates = [textOf(item.link), permalinkFromGuid(item), textOf(item['rdf:about'])];
+  for (const candidate of candidates) {
+    const url = absoluteHttpUrl(nonEmpty(candidate), documentUrl);
+    if (url) return url;
+  }
+  return null;
+}
+
+/** The summary source, shortest-form first: a feed's own summary beats the start of the full article. */
+function itemSummary(item: RawItem): string {
+  const mediaGroupDescription = Array.isArray(item.mediaGroup)
+    ? undefined
+    : (item.mediaGroup as { 'media:description'?: unknown } | undefined)?.['media:description'];
+  const sources = [
+    item.summary,
+    item.content,
+    item['content:encoded'],
+    item.mediaDescription,
+    mediaGroupDescription,
+  ];
+  for (const source of sources) {
+    const text = textOf(source);
+    if (!text) continue;
+    const plain = htmlToPlainText(text);
+    if (plain) return truncateOnWord(plain, MAX_SUMMARY_CHARS);
+  }
+  return '';
+}
+
+/** RSS <author> is an e-mail address, often "jane@example.com (Jane Doe)": keep the name when given. */
+function itemAuthor(item: RawItem): string | null {
+  const raw = nonEmpty(textOf(item.creator) ?? textOf(item.author) ?? textOf(item['dc:creator']));
+  if (!raw) return null;
+  const named = raw.length <= 400 ? raw.match(/^[^\s@]+@[^\s@(]+\s*\(([^()]+)\)$/) : null;
+  return cleanInline(named ? named[1] : raw, MAX_AUTHOR_CHARS);
+}
+
+function categoryText(value: unknown): string | null {
+  const text = textOf(value);
+  if (text !== null) return text;
+  const attributes = attributesOf(value);
+  return attributes.label ?? attributes.term ?? null;
+}
+
+function itemCategories(item: RawItem): string[] {
+  const raw: unknown[] = [];
+  for (const source of [item.categoryElements, item.categories, item.dcSubjects]) {
+    if (Array.isArray(source)) raw.push(...source);
+  }
+  const seen = new Set<string>();
+  const categories: string[] = [];
+  for (const value of raw) {
+    const text = categoryText(value);
+    const clean = text === null ? null : cleanInline(text, MAX_CATEGORY_CHARS);
+    if (!clean) continue;
+    const key = clean.toLowerCase();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    categories.push(clean);
+    if (categories.length >= MAX_CATEGORIES) break;
+  }
+  return categories;
+}
+
+function titleHash(title: string): string {
+  return `urn:sha1:${createHash('sha1').update(title).digest('hex')}`;
+}
+
+/** Normalizes one item, or returns null when it has neither a title nor a link. */
+function normalizeItem(item: RawItem, feed: FeedSource, fetchedAt: Date, documentUrl: string): NormalizedItem | null {
+  const originalUrl = itemLink(item, documentUrl);
+  const summary = itemSummary(item);
+  const ownTitle = cleanInline(item.title, MAX_TITLE_CHARS);
+  if (!ownTitle && !originalUrl) return null;
+  const title = ownTitle ?? (summary ? truncateOnWord(summary, MAX_DERIVED_TITLE_CHARS) : (originalUrl as string));
+
+  const guid =
+    nonEmpty(textOf(item.guid)) ?? nonEmpty(textOf(item.id)) ?? originalUrl ?? titleHash(title);
+  const { publishedAt, hasFeedDate } = chooseItemDate(
+    [item.pubDate, item.isoDate, item.dcDate, item.atomPublished, item.atomUpdated],
+    fetchedAt,
+  );
+  return {
+    feedId: feed.id,
+    guid: guid.slice(0, MAX_GUID_CHARS),
+    originalUrl,
+    canonicalUrl: canonicalizeUrl(originalUrl),
+    title,
+    summary,
+    author: itemAuthor(item),
+    publishedAt,
+    hasFeedDate,
+    categories: itemCategories(item),
+  };
+}
+
+/** Keeps the newest `limit` items (ties: earlier in the document first), in document order. */
+function keepNewest(items: NormalizedItem[], limit: number): NormalizedItem[] {
+  if (items.length <= limit) return items;
+  const ranked = items
+    .map((item, index) => ({ item, index, time: Date.parse(item.publishedAt) }))
+    .sort((a, b) => b.time - a.time || a.index - b.index)
+    .slice(0, limit)
+    .sort((a, b) => a.index - b.index);
+  return ranked.map((entry) => entry.item);
+}
+
+function describeParserError(err: unknown, documentUrl: string): ParseError {
+  const message = err instanceof Error ? err.message : String(err);
+  if (/not recognized as RSS/i.test(message)) {
+    return { code: 'not-a-feed', message: `${documentUrl} is XML but not an RSS, RDF or Atom feed` };
+  }
+  return { code: 'malformed', message: `Malformed feed XML at ${documentUrl}: ${message.split('\n').join(' ')}` };
+}
+
+/**
+ * Parses an RSS 2.0 / RSS 1.0 (RDF) / Atom 1.0 document into normalized items.
+ * Never throws: malformed, hostile or non-feed documents come back as `{ ok: false }`.
+ */
+export async function parseFeedDocument(
+  xml: string,
+  feed: FeedSource,
+  fetchedAt: Date,
+  documentUrl: string,
+  options: ParseOptions = {},
+): Promise<ParseResult> {
+  const prepared = prepareFeedXml(xml);
+  if (!prepared.ok) return { ok: false, error: { ...prepared.error, message: `${prepared.error.message} (${documentUrl})` } };
+
+  // A parser per document: xml2js parsers hold per-parse state.
+  const parser = new Parser<Record<string, unknown>, RawItem>({
+    defaultRSS: 2,
+    customFields: { item: CUSTOM_ITEM_FIELDS as unknown as string[] },
+  });
+  let parsed: Awaited<ReturnType<typeof parser.parseString>>;
+  try {
+    parsed = await parser.parseString(prepared.xml);
+  } catch (err) {
+    return { ok: false, error: describeParserError(err, documentUrl) };
+  }
+
+  const maxItems = Math.max(1, Math.floor(options.maxItems ?? DEFAULT_MAX_ITEMS));
+  const rawItems = Array.isArray(parsed.items) ? parsed.items : [];
+  const normalized: NormalizedItem[] = [];
+  for (const raw of rawItems) {
+    const item = normalizeItem(raw as RawItem, feed, fetchedAt, documentUrl);
+    if (item) normalized.push(item);
+  }
+  const items = keepNewest(normalized, maxItems);
+  return {
+    ok: true,
+    feedTitle: cleanInline(parsed.title, MAX_TITLE_CHARS),
+    items,
+    skipped: rawItems.length - items.length,
+  };
+}

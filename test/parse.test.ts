@@ -1,0 +1,229 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { FeedSource } from '../src/model';
+import { parseFeedDocument } from '../src/parse/parse-feed';
+
+const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'feeds');
+const fixture = (name: string): string => readFileSync(join(fixtures, name), 'utf8');
+
+const feed: FeedSource = { id: 'frame-pixel', name: 'Frame & Pixel', url: 'https://frame-pixel.example/feed.xml', enabled: true };
+const fetchedAt = new Date('2025-06-10T00:00:00.000Z');
+
+async function parseOk(xml: string, documentUrl = feed.url, maxItems?: number) {
+  const result = await parseFeedDocument(xml, feed, fetchedAt, documentUrl, maxItems ? { maxItems } : {});
+  if (!result.ok) throw new Error(`expected a parsed feed, got ${result.error.code}: ${result.error.message}`);
+  return result;
+}
+
+describe('parseFeedDocument: RSS 2.0', () => {
+  it('normalizes titles, links, summaries, authors, categories and dates', async () => {
+    const result = await parseOk(fixture('rss2.xml'));
+    expect(result.feedTitle).toBe('Frame & Pixel — AI Video News');
+    expect(result.items.map((item) => item.title)).toEqual([
+      'Runway ships Gen-4 video model & API',
+      'Midjourney V7 adds image editing … and AT&T partnership',
+      'Community roundup (no link, no date)',
+      'Scheduled post from the future',
+    ]);
+    const [runway, midjourney] = result.items;
+    expect(runway).toMatchObject({
+      feedId: 'frame-pixel',
+      guid: 'fp-1001',
+      originalUrl: 'https://frame-pixel.example/posts/runway-gen4?utm_source=rss&utm_medium=feed',
+      canonicalUrl: 'https://frame-pixel.example/posts/runway-gen4',
+      author: 'Ada Lovelace',
+      publishedAt: '2025-03-04T14:30:00.000Z',
+      hasFeedDate: true,
+      categories: ['Video', 'Runway'],
+    });
+    // The short description wins over content:encoded; images, link targets and scripts leave no trace.
+    expect(runway.summary).toBe("Runway's new model generates consistent characters across shots. Pricing starts at $12 per month.");
+    expect(runway.summary).not.toMatch(/https?:|alert|pixel|</);
+
+    // A relative link resolves against the document URL; "email (Name)" authors keep the name.
+    expect(midjourney.originalUrl).toBe('https://frame-pixel.example/posts/midjourney-v7');
+    expect(midjourney.author).toBe('Grace Hopper');
+    expect(midjourney.summary).toBe("Midjourney's V7 model now supports inpainting.");
+  });
+
+  it('keeps items without link or date, distrusts future dates and skips items with neither title nor link', async () => {
+    const result = await parseOk(fixture('rss2.xml'));
+    const roundup = result.items[2];
+    expect(roundup).toMatchObject({
+      guid: 'fp-roundup-17',
+      originalUrl: null,
+      canonicalUrl: null,
+      publishedAt: fetchedAt.toISOString(),
+      hasFeedDate: false,
+    });
+    const future = result.items[3];
+    expect(future.publishedAt).toBe(fetchedAt.toISOString());
+    expect(future.hasFeedDate).toBe(false);
+    expect(result.skipped).toBe(1);
+  });
+
+  it('falls back to a stable title hash for a guid when an item has neither guid nor link', async () => {
+    const xml = '<rss version="2.0"><channel><title>t</title><item><title>Only a title</title></item></channel></rss>';
+    const first = await parseOk(xml);
+    const second = await parseOk(xml);
+    expect(first.items[0].guid).toMatch(/^urn:sha1:[0-9a-f]{40}$/);
+    expect(first.items[0].guid).toBe(second.items[0].guid);
+  });
+
+  it('caps long titles and summaries on a word boundary with an ellipsis', async () => {
+    const words = Array.from({ length: 400 }, (_, i) => `word${i}`).join(' ');
+    const xml = `<rss version="2.0"><channel><title>t</title><item><title>${words}</title><link>https://x.example/1</link><description>&lt;p&gt;${words}&lt;/p&gt;</description></item></channel></rss>`;
+    const [item] = (await parseOk(xml)).items;
+    expect(item.title.length).toBeLessThanOrEqual(300);
+    expect(item.summary.length).toBeLessThanOrEqual(600);
+    expect(item.summary.length).toBeGreaterThan(500);
+    for (const text of [item.title, item.summary]) {
+      expect(text.endsWith('…')).toBe(true);
+      expect(text.slice(0, -1)).toMatch(/word\d+$/);
+      expect(words.startsWith(text.slice(0, -1))).toBe(true);
+    }
+  });
+
+  it('strips characters illegal in XML 1.0 instead of failing the whole feed', async () => {
+    const xml = '<rss version="2.0"><channel><title>t</title><item><title>Null\u0000 and \u0001bell\u0007 in title</title><link>https://x.example/1</link></item></channel></rss>';
+    const [item] = (await parseOk(xml)).items;
+    expect(item.title).toBe('Null and bell in title');
+  });
+});
+
+describe('parseFeedDocument: RSS 1.0 (RDF)', () => {
+  it('reads items, dc:date, dc:creator and dc:subject', async () => {
+    const result = await parseOk(fixture('rdf.xml'), 'https://diffusion-weekly.example/index.rdf');
+    expect(result.feedTitle).toBe('Diffusion Weekly');
+    expect(result.items).toHaveLength(2);
+    expect(result.items[0]).toMatchObject({
+      title: 'FLUX Kontext brings in-context image editing',
+      originalUrl: 'https://diffusion-weekly.example/2025/flux-kontext',
+      summary: 'Black Forest Labs released Kontext, an editing model.',
+      author: 'Alan Turing',
+      publishedAt: '2025-05-29T08:15:00.000Z',
+      hasFeedDate: true,
+      categories: ['image'],
+    });
+    expect(result.items[1]).toMatchObject({ title: 'Stable Video Diffusion 2 preview', publishedAt: '2025-05-28T00:00:00.000Z' });
+  });
+});
+
+describe('parseFeedDocument: Atom 1.0', () => {
+  it('reads entries with html and xhtml content, categories and relative links', async () => {
+    const result = await parseOk(fixture('atom.xml'), 'https://latent.example/atom.xml');
+    expect(result.feedTitle).toBe('Latent Space Dispatch');
+    const [veo, imagen, broken] = result.items;
+    expect(veo).toMatchObject({
+      guid: 'tag:latent.example,2025:veo-3',
+      title: 'Veo 3 generates audio with video',
+      originalUrl: 'https://latent.example/2025/06/veo-3',
+      summary: "Google's Veo 3 adds synchronized sound.",
+      author: 'Katherine Johnson',
+      publishedAt: '2025-06-02T12:00:00.000Z',
+      categories: ['Video generation', 'google'],
+    });
+    // xhtml content keeps its word order; an entry with only <updated> uses it.
+    expect(imagen.summary).toBe('Sharper typography in generated images.');
+    expect(imagen.publishedAt).toBe('2025-05-20T08:00:00.000Z');
+    // One unparseable date must not sink the other entries.
+    expect(broken).toMatchObject({ title: 'Entry with a broken date', hasFeedDate: false, publishedAt: fetchedAt.toISOString() });
+  });
+});
+
+describe('parseFeedDocument: hostile and broken documents', () => {
+  it('reports malformed XML and a truncated body as malformed', async () => {
+    const malformed = await parseFeedDocument(fixture('malformed.xml'), feed, fetchedAt, feed.url);
+    expect(malformed).toMatchObject({ ok: false, error: { code: 'malformed' } });
+    const full = fixture('rss2.xml');
+    const truncated = await parseFeedDocument(full.slice(0, Math.floor(full.length / 2)), feed, fetchedAt, feed.url);
+    expect(truncated).toMatchObject({ ok: false, error: { code: 'malformed' } });
+  });
+
+  it('reports HTML, JSON and foreign XML as not-a-feed, and an empty body as empty', async () => {
+    for (const body of [fixture('html-page.html'), '{"items": []}', '<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"/>']) {
+      const result = await parseFeedDocument(body, feed, fetchedAt, feed.url);
+      expect(result).toMatchObject({ ok: false, error: { code: 'not-a-feed' } });
+    }
+    expect(await parseFeedDocument('  \n ', feed, fetchedAt, feed.url)).toMatchObject({ ok: false, error: { code: 'empty' } });
+  });
+
+  it('refuses billion laughs quickly', async () => {
+    const started = performance.now();
+    const result = await parseFeedDocument(fixture('billion-laughs.xml'), feed, fetchedAt, feed.url);
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.message).toMatch(/entit/i);
+  });
+
+  it('refuses XXE and never leaks a local file', async () => {
+    const result = await parseFeedDocument(fixture('xxe.xml'), feed, fetchedAt, feed.url);
+    expect(result).toMatchObject({ ok: false, error: { code: 'malformed' } });
+    expect(JSON.stringify(result)).not.toMatch(/root:|\/bin\/(ba)?sh/);
+  });
+
+  it('survives HTML entities, bare ampersands and references to illegal characters', async () => {
+    const xml = '<rss version="2.0"><channel><title>Tom & Jerry&nbsp;&copy;</title><item><title>Caf&eacute; &#0; &#x1F600; &unknownthing; AT&T</title><link>https://x.example/a?b=1&c=2</link></item></channel></rss>';
+    const result = await parseOk(xml);
+    expect(result.feedTitle).toBe('Tom & Jerry ©');
+    expect(result.items[0].title).toBe('Café 😀 &unknownthing; AT&T');
+    expect(result.items[0].originalUrl).toBe('https://x.example/a?b=1&c=2');
+  });
+});
+
+describe('parseFeedDocument: pathological inputs', () => {
+  it('answers quickly for documents built to make regular expressions backtrack', async () => {
+    const hostile = [
+      `<?xml version="1.0"?>${' '.repeat(200_000)}x`,
+      `<rss version="2.0"><channel>${'<description>'.repeat(100_000)}`,
+      `<rss version="2.0"><channel>${'<![CDATA['.repeat(100_000)}`,
+      `<feed xmlns="http://www.w3.org/2005/Atom"><entry><published>${' '.repeat(200_000)}x`,
+      `<!DOCTYPE rss ${'['.repeat(100_000)}<rss version="2.0"/>`,
+      `<rss version="2.0"><channel><item><title>t</title><author>${'a@'.repeat(50_000)}</author></item></channel></rss>`,
+    ];
+    for (const xml of hostile) {
+      const started = performance.now();
+      const result = await parseFeedDocument(xml, feed, fetchedAt, feed.url);
+      expect(performance.now() - started, xml.slice(0, 40)).toBeLessThan(1_000);
+      expect(typeof result.ok).toBe('boolean');
+    }
+  });
+});
+
+describe('parseFeedDocument: large feeds', () => {
+  function bigFeed(count: number): string {
+    const base = Date.UTC(2025, 5, 1);
+    const items: string[] = [];
+    for (let i = 0; i < count; i++) {
+      // Dates are scrambled so "newest" is not simply "first in the document".
+      const minutesAgo = (i * 7919) % count;
+      const date = new Date(base - minutesAgo * 60_000).toUTCString();
+      items.push(
+        `<item><title>Story ${i} about generative video</title><link>https://big.example/s/${i}</link><guid>big-${i}</guid><pubDate>${date}</pubDate><description>&lt;p&gt;Summary of story ${i} with &lt;b&gt;markup&lt;/b&gt;.&lt;/p&gt;</description></item>`,
+      );
+    }
+    return `<?xml version="1.0"?><rss version="2.0"><channel><title>Big</title>${items.join('')}</channel></rss>`;
+  }
+
+  it('parses a 10k-item feed and keeps the newest 500', async () => {
+    const xml = bigFeed(10_000);
+    const started = performance.now();
+    const result = await parseOk(xml);
+    const elapsed = performance.now() - started;
+    console.log(`[measure] parse 10k-item feed (${(xml.length / 1e6).toFixed(1)} MB): ${elapsed.toFixed(0)} ms`);
+    expect(result.items).toHaveLength(500);
+    expect(result.skipped).toBe(9_500);
+    const newestCutoff = Date.UTC(2025, 5, 1) - 499 * 60_000;
+    for (const item of result.items) expect(Date.parse(item.publishedAt)).toBeGreaterThanOrEqual(newestCutoff);
+    expect(result.items[0].summary).toMatch(/^Summary of story \d+ with markup\.$/);
+    expect(elapsed).toBeLessThan(15_000);
+  });
+
+  it('honours a smaller item cap', async () => {
+    const result = await parseOk(bigFeed(50), feed.url, 10);
+    expect(result.items).toHaveLength(10);
+    expect(result.skipped).toBe(40);
+  });
+});
