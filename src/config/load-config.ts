@@ -45,7 +45,7 @@ function parsePort(raw: string, variable: string, file: string): number {
 
 /**
  * Environment variables win over the file so one config can be deployed anywhere:
- * PORT, HOST, BASE_URL, DATABASE_PATH, EDITOR_TOKEN, MODEL_PATH.
+ * PORT, HOST, PUBLIC_BASE_URL, DATABASE_PATH, EDITOR_TOKEN, MODEL_PATH.
  */
 function applyEnvironment(raw: Record<string, unknown>, env: Environment, file: string): Record<string, unknown> {
   const section = (name: string): Record<string, unknown> => {
@@ -58,7 +58,7 @@ function applyEnvironment(raw: Record<string, unknown>, env: Environment, file: 
   const classifier = section('classifier');
   if (env.PORT !== undefined && env.PORT !== '') server.port = parsePort(env.PORT, 'PORT', file);
   if (env.HOST) server.host = env.HOST;
-  if (env.BASE_URL) server.baseUrl = env.BASE_URL;
+  if (env.PUBLIC_BASE_URL) server.baseUrl = env.PUBLIC_BASE_URL;
   if (env.DATABASE_PATH) database.path = env.DATABASE_PATH;
   if (env.EDITOR_TOKEN) review.editorToken = env.EDITOR_TOKEN;
   if (env.MODEL_PATH) classifier.modelPath = env.MODEL_PATH;

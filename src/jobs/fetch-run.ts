@@ -57,6 +57,8 @@ export function notDueReason(
   if (state.nextAttemptAt && Date.parse(state.nextAttemptAt) > now.getTime()) {
     return `backing off until ${state.nextAttemptAt}`;
   }
+  // A failing feed is governed by its backoff alone; a healthy one by its interval.
+  if (state.consecutiveFailures > 0) return null;
   const interval = source.intervalMinutes ?? defaultIntervalMinutes;
   // A little slack so a feed on the same interval as the cron is not skipped by scheduling jitter.
   if (state.lastFetchAt && Date.parse(state.lastFetchAt) + interval * 60_000 - 30_000 > now.getTime()) {

@@ -1,0 +1,228 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/http/app';
+import { createStoryPageRouter } from '../src/http/story-page';
+import type { Label, NormalizedItem, Story } from '../src/model';
+import { StoryQueries } from '../src/store/story-queries';
+import { IMPORTANCE_CONSTANTS, importanceScore, rankByImportance, storyImportance } from '../src/stories/importance';
+import { pickRelated, RelatedStoriesFinder } from '../src/stories/related';
+import { createTestServices, type TestServices } from './support/test-services';
+
+const HOUR = 3_600_000;
+
+describe('importance', () => {
+  const at = new Date('2026-03-05T08:00:00.000Z');
+  const hoursAgo = (hours: number) => new Date(at.getTime() - hours * HOUR).toISOString();
+
+  it('ranks a story covered by 3 outlets above one covered by 1 outlet of the same age', () => {
+    const three = importanceScore({ outletCount: 3, publishedAt: hoursAgo(10), pinned: false }, at);
+    const one = importanceScore({ outletCount: 1, publishedAt: hoursAgo(10), pinned: false }, at);
+    expect(three).toBeGreaterThan(one);
+    expect(three / one).toBeCloseTo(1 + Math.log(3), 6);
+  });
+
+  it('halves every half-life and never grows with age', () => {
+    const fresh = importanceScore({ outletCount: 2, publishedAt: hoursAgo(0), pinned: false }, at);
+    const halfLife = importanceScore(
+      { outletCount: 2, publishedAt: hoursAgo(IMPORTANCE_CONSTANTS.halfLifeHours), pinned: false },
+      at,
+    );
+    expect(halfLife / fresh).toBeCloseTo(0.5, 6);
+    const scores = [0, 6, 24, 48, 96, 240].map((hours) =>
+      importanceScore({ outletCount: 2, publishedAt: hoursAgo(hours), pinned: false }, at),
+    );
+    for (let i = 1; i < scores.length; i += 1) expect(scores[i]).toBeLessThan(scores[i - 1]);
+  });
+
+  it('a story dated after the reference time counts as new, not as more important', () => {
+    const future = importanceScore({ outletCount: 1, publishedAt: hoursAgo(-30), pinned: false }, at);
+    const now = importanceScore({ outletCount: 1, publishedAt: hoursAgo(0), pinned: false }, at);
+    expect(future).toBe(now);
+  });
+
+  it('a pin boosts a story, and a pinned story still decays', () => {
+    const pinned = importanceScore({ outletCount: 1, publishedAt: hoursAgo(10), pinned: true }, at);
+    const plain = importanceScore({ outletCount: 1, publishedAt: hoursAgo(10), pinned: false }, at);
+    expect(pinned).toBeCloseTo(plain * IMPORTANCE_CONSTANTS.pinMultiplier, 6);
+    const oldPin = importanceScore({ outletCount: 1, publishedAt: hoursAgo(24 * 30), pinned: true }, at);
+    expect(oldPin).toBeLessThan(plain);
+  });
+
+  it('rankByImportance uses distinct outlets of a story and orders most important first', () => {
+    const story = (id: number, feeds: string[], hours: number): Story =>
+      ({
+        id,
+        publishedAt: hoursAgo(hours),
+        pinned: false,
+        outlets: feeds.map((feedId) => ({ feedId, feedName: feedId, url: null, publishedAt: hoursAgo(hours) })),
+      }) as Story;
+    // The same feed twice is still one outlet.
+    expect(storyImportance(story(1, ['a', 'a'], 0), at)).toBe(storyImportance(story(2, ['a'], 0), at));
+    const ranked = rankByImportance([story(1, ['a'], 5), story(2, ['a', 'b', 'c'], 5), story(3, ['a'], 1)], at);
+    expect(ranked.map((entry) => entry.story.id)).toEqual([2, 3, 1]);
+  });
+});
+
+describe('pickRelated (pure)', () => {
+  const text = (id: number, title: string, summary = '') => ({ id, title, summary, publishedAt: '2026-03-01T00:00:00Z' });
+  const terms = (value: { title: string; summary: string }) => `${value.title} ${value.summary}`.toLowerCase().split(/\W+/).filter(Boolean);
+
+  it('falls back to the newest stories of the pool when nothing is similar', () => {
+    const target = text(1, 'alpha beta');
+    const pool = [text(5, 'gamma'), text(4, 'delta'), text(1, 'alpha beta'), text(3, 'epsilon'), text(2, 'zeta')];
+    const picks = pickRelated(target, pool, terms);
+    expect(picks.map((pick) => [pick.id, pick.reason])).toEqual([
+      [5, 'recent'],
+      [4, 'recent'],
+      [3, 'recent'],
+    ]);
+  });
+});
+
+/** Stores items through the real ingest transaction, each from its feed, with a fixed classification. */
+function ingest(
+  services: TestServices,
+  feedId: string,
+  items: { guid: string; title: string; summary?: string; url?: string; publishedAt: string; label: Label }[],
+): void {
+  for (const entry of items) {
+    const item: NormalizedItem = {
+      feedId,
+      guid: entry.guid,
+      originalUrl: entry.url ?? `https://${feedId}.example/${entry.guid}`,
+      canonicalUrl: entry.url ?? `https://${feedId}.example/${entry.guid}`,
+      title: entry.title,
+      summary: entry.summary ?? '',
+      author: null,
+      publishedAt: entry.publishedAt,
+      hasFeedDate: true,
+      categories: [],
+    };
+    services.stories.ingestFeedItems(
+      feedId,
+      [{ item, classification: { label: entry.label, confidence: 0.95, terms: [] } }],
+      { feedId, at: entry.publishedAt, etag: null, lastModified: null },
+      services.config.dedupe,
+    );
+  }
+}
+
+describe('related stories and the story page, over a store filled by the ingest path', () => {
+  let services: TestServices;
+  let server: Server;
+  let origin: string;
+  const byTitle = (pattern: RegExp): Story => {
+    const found = services.stories.listForReview({ limit: 500, offset: 0 }).filter((story) => pattern.test(story.title));
+    expect(found, `exactly one story matches ${pattern}`).toHaveLength(1);
+    return found[0];
+  };
+
+  beforeAll(async () => {
+    const feed = (id: string, name: string) => ({ id, name, url: `http://127.0.0.1:9/${id}.rss` });
+    services = createTestServices({
+      feeds: [feed('framewire', 'Framewire'), feed('pixelpost', 'Pixel Post'), feed('modelbeat', 'Model Beat')],
+    });
+    const day = (d: number, h = 12) => new Date(Date.UTC(2026, 2, d, h)).toISOString();
+    ingest(services, 'framewire', [
+      { guid: 'gen5', title: 'Runway Gen-5 adds camera control to video generation', summary: 'Runway says Gen-5 lets creators direct camera moves in generated clips.', url: 'https://runway.example/gen5', publishedAt: day(2), label: 'video' },
+      { guid: 'gen5-review', title: 'Hands-on: Runway Gen-5 camera control tested', summary: 'We tried the new Gen-5 camera control on twenty prompts.', publishedAt: day(3), label: 'video' },
+      { guid: 'sora', title: 'Sora 2 update lengthens clips to two minutes', summary: 'OpenAI extends Sora clip length.', publishedAt: day(3, 15), label: 'video' },
+      { guid: 'pika', title: 'Pika ships lip sync for talking characters', summary: 'Pika animates mouths to match audio.', publishedAt: day(4), label: 'video' },
+      { guid: 'veo', title: 'Veo 4 renders native audio with video', summary: 'Google DeepMind model adds sound.', publishedAt: day(4, 18), label: 'video' },
+      { guid: 'rejected', title: 'Runway Gen-5 camera control leaked early', summary: 'Rumours about Gen-5 camera control.', publishedAt: day(1), label: 'video' },
+      { guid: 'script', title: '<script>alert("x")</script> Kling 3 video model & friends', summary: 'A <b>bold</b> claim about video.', publishedAt: day(5), label: 'video' },
+    ]);
+    ingest(services, 'pixelpost', [
+      // Same article as framewire's (same canonical URL): joins the story as a second outlet.
+      { guid: 'p-gen5', title: 'Runway Gen-5 adds camera control to video generation', url: 'https://runway.example/gen5', publishedAt: day(2, 13), label: 'video' },
+      { guid: 'mj', title: 'Midjourney V8 improves hands and text', summary: 'Image model update.', publishedAt: day(3), label: 'image' },
+      { guid: 'runway-image', title: 'Runway Gen-5 camera control now for still images', summary: 'Gen-5 camera control comes to image generation.', publishedAt: day(4), label: 'image' },
+    ]);
+    ingest(services, 'modelbeat', [
+      { guid: 'm-gen5', title: 'Runway Gen-5 adds camera control to video generation', url: 'https://runway.example/gen5?utm_source=rss', publishedAt: day(2, 14), label: 'video' },
+      { guid: 'funding', title: 'Runway raises funding for Gen-5 camera control research', summary: 'A funding round.', publishedAt: day(4), label: 'neither' },
+    ]);
+    services.stories.applyDecision(byTitle(/leaked early/).id, { kind: 'reject' }, 'test-editor');
+
+    const related = new RelatedStoriesFinder(new StoryQueries(services.db));
+    const app = createApp({
+      reader: services.stories,
+      feedHealth: () => services.feeds.health(),
+      site: { baseUrl: 'http://news.example', title: 'Test Wire', description: 'test' },
+      extraRouters: [
+        createStoryPageRouter({
+          stories: services.stories,
+          related,
+          site: { baseUrl: 'http://news.example', title: 'Test Wire', description: 'test' },
+        }),
+      ],
+    });
+    server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(() => {
+    server?.close();
+    services?.dispose();
+  });
+
+  it('related stories are published stories of the same category, never the story itself', () => {
+    const finder = new RelatedStoriesFinder(new StoryQueries(services.db));
+    const target = byTitle(/adds camera control/);
+    expect(target.outlets.map((outlet) => outlet.feedId).sort()).toEqual(['framewire', 'modelbeat', 'pixelpost']);
+    const related = finder.findRelated(target);
+    expect(related).toHaveLength(3);
+    expect(related.every((story) => story.label === 'video' && story.published)).toBe(true);
+    expect(related.map((story) => story.id)).not.toContain(target.id);
+    // The most similar video story comes first; the similar image, "neither" and rejected stories never appear.
+    expect(related[0].title).toMatch(/Hands-on: Runway Gen-5/);
+    expect(related.map((story) => story.title).join('\n')).not.toMatch(/still images|raises funding|leaked/);
+  });
+
+  it('an image story gets image stories only, filled with the newest ones when nothing is similar', () => {
+    const finder = new RelatedStoriesFinder(new StoryQueries(services.db));
+    const related = finder.findRelated(byTitle(/Midjourney V8/));
+    expect(related.map((story) => story.title)).toEqual(['Runway Gen-5 camera control now for still images']);
+  });
+
+  it('the story page shows title, category, summary, original link, every outlet and the next reads', async () => {
+    const story = byTitle(/adds camera control/);
+    const response = await fetch(`${origin}/stories/${story.id}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/text\/html/);
+    const html = await response.text();
+    expect(html).toContain('<h1>Runway Gen-5 adds camera control to video generation</h1>');
+    expect(html).toContain('Runway says Gen-5 lets creators direct camera moves in generated clips.');
+    expect(html).toContain('href="https://runway.example/gen5"');
+    for (const name of ['Framewire', 'Pixel Post', 'Model Beat']) expect(html).toContain(`>${name}</a>`);
+    expect(html).toContain('Covered by 3 outlets');
+    expect(html).toMatch(/<link rel="alternate" type="application\/rss\+xml"[^>]*href="http:\/\/news\.example\/feeds\/video\.rss"/);
+    expect(html).toMatch(/<link rel="alternate" type="application\/atom\+xml"[^>]*href="http:\/\/news\.example\/feeds\/video\.atom"/);
+    const nextRead = html.slice(html.indexOf('Your next read'));
+    const links = [...nextRead.matchAll(/href="\/stories\/(\d+)"/g)].map((match) => Number(match[1]));
+    expect(links).toHaveLength(3);
+    expect(links).not.toContain(story.id);
+    expect(links[0]).toBe(byTitle(/Hands-on/).id);
+  });
+
+  it('escapes a <script> title on the story page', async () => {
+    const story = byTitle(/Kling 3/);
+    const html = await (await fetch(`${origin}/stories/${story.id}`)).text();
+    expect(html).not.toContain('<script>');
+    expect(html).not.toContain('<b>bold</b>');
+    expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Kling 3 video model &amp; friends');
+  });
+
+  it('answers 404 for unknown, malformed, "neither" and rejected stories', async () => {
+    const ids = [String(999_999), 'abc', '0', '01', String(byTitle(/raises funding/).id), String(byTitle(/leaked early/).id)];
+    for (const id of ids) {
+      const response = await fetch(`${origin}/stories/${id}`);
+      expect(response.status, `/stories/${id}`).toBe(404);
+      const html = await response.text();
+      expect(html).toContain('Story not found');
+      expect(html).not.toMatch(/raises funding|leaked early/);
+    }
+  });
+});
