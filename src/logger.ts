@@ -49,3 +49,23 @@ function parseLevel(raw: string | undefined): LogLevel {
 
 /** For tests and scripts that must stay quiet. */
 export const silentLogger: Logger = createLogger({ level: 'error', write: () => {} });
+
+/** Adapts a Logger to sinks that pass arbitrary field values (objects are JSON-encoded). */
+export function withLooseFields(logger: Logger): {
+  info(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+} {
+  const flatten = (fields: Record<string, unknown> = {}): LogFields =>
+    Object.fromEntries(
+      Object.entries(fields).map(([key, value]) => [
+        key,
+        value === null || ['string', 'number', 'boolean', 'undefined'].includes(typeof value)
+          ? (value as LogFields[string])
+          : JSON.stringify(value),
+      ]),
+    );
+  return {
+    info: (message, fields) => logger.info(message, flatten(fields)),
+    error: (message, fields) => logger.error(message, flatten(fields)),
+  };
+}
