@@ -117,6 +117,22 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       CREATE INDEX editor_decisions_story ON editor_decisions (story_id, decided_at);
     `,
   },
+  {
+    version: 3,
+    name: 'digests',
+    sql: `
+      -- One immutable issue per digest period; content is the JSON snapshot of its sections.
+      CREATE TABLE digests (
+        id INTEGER PRIMARY KEY,
+        period_start TEXT NOT NULL,
+        period_end TEXT NOT NULL UNIQUE,
+        period_date TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        content TEXT NOT NULL
+      );
+      CREATE INDEX digests_period_date ON digests (period_date);
+    `,
+  },
 ];
 
 export function migrate(db: Database.Database): number[] {
