@@ -5,7 +5,8 @@ import { runEval } from './classify/eval-command';
 import { loadClassifier, loadOrTrainClassifier } from './classify/tfidf-classifier';
 import { retrainModel } from './cli/retrain-command';
 import { ConfigError, hostForUrl, loadConfig, type LoadedConfig } from './config/load-config';
-import { createApp } from './http/app';
+import { digestCommand } from './cli/digest-command';
+import { createHttpApp } from './http-composition';
 import { runFetchCycle } from './jobs/fetch-run';
 import { createLogger, type Logger } from './logger';
 import { activeSources, createServices, fetchRunSettings, syncConfiguredFeeds } from './services';
@@ -18,6 +19,7 @@ Commands:
   classify                 read JSON lines {"title","summary"} on stdin, write {"label","confidence","terms"} lines
   eval                     train on the corpus train split, print precision/recall/F1 on the held-out split
   retrain                  rebuild the model from corpus + editor labels; keep the old one if the new scores worse
+  digest [at]              build (or show) the digest of the latest period completed before now (or [at])
   import-opml <file>       add the feeds of an OPML file
   export-opml              print every feed as OPML
   health                   print per-feed status
@@ -33,12 +35,7 @@ async function withSelfOrigin<T>(
   services: ReturnType<typeof createServices>,
   run: (selfOrigin: string) => Promise<T>,
 ): Promise<T> {
-  const app = createApp({
-    reader: services.stories,
-    feedHealth: () => services.feeds.health(),
-    site: { baseUrl: config.publicBaseUrl, title: config.server.siteTitle, description: config.server.siteDescription },
-    demoDir: config.demoDir ?? undefined,
-  });
+  const app = createHttpApp(services);
   const server = app.listen(0, config.server.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
@@ -151,6 +148,20 @@ async function main(argv: string[]): Promise<number> {
       const services = createServices(config, logger);
       try {
         retrainModel(services, process.stdout);
+        return 0;
+      } finally {
+        services.close();
+      }
+    }
+    case 'digest': {
+      const services = createServices(config, logger);
+      try {
+        const at = args[0] ? new Date(args[0]) : new Date();
+        if (Number.isNaN(at.getTime())) {
+          process.stderr.write(`digest: "${args[0]}" is not a date (use e.g. 2026-11-26T09:00:00Z)\n`);
+          return 2;
+        }
+        digestCommand(services, process.stdout, { at });
         return 0;
       } finally {
         services.close();

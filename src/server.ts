@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { hostForUrl, loadConfig, ConfigError } from './config/load-config';
-import { createApp } from './http/app';
+import { createDigestBuilder } from './digest/build-digest';
+import { createHttpApp } from './http-composition';
+import { retrainModel } from './cli/retrain-command';
 import { runFetchCycle } from './jobs/fetch-run';
 import { startSchedule, type ScheduledJob } from './jobs/schedule';
 import { SingleFlight } from './jobs/single-flight';
@@ -16,16 +18,7 @@ async function main(): Promise<void> {
   const services = createServices(config, logger);
   const { feeds, stories, classifier } = services;
 
-  const app = createApp({
-    reader: stories,
-    feedHealth: () => feeds.health(),
-    site: {
-      baseUrl: config.publicBaseUrl,
-      title: config.server.siteTitle,
-      description: config.server.siteDescription,
-    },
-    demoDir: config.demoDir ?? undefined,
-  });
+  const app = createHttpApp(services);
 
   const server = app.listen(config.server.port, config.server.host);
   await new Promise<void>((resolve, reject) => {
@@ -45,9 +38,29 @@ async function main(): Promise<void> {
     const summary = await fetchRun.trigger();
     if (summary === null) logger.info('fetch run skipped: the previous run is still in progress');
   };
-  const jobs: ScheduledJob[] = [{ name: 'fetch', cron: config.schedule.fetchCron, run: triggerFetch }];
+  // Built at start-up so an unsupported digest cron fails now, not at the first tick.
+  const digestBuilder = createDigestBuilder(services);
+  const digestJob: ScheduledJob = {
+    name: 'digest',
+    cron: config.schedule.digestCron,
+    run: async () => {
+      for (const built of digestBuilder.buildDue(new Date())) {
+        logger.info('digest', { period_end: built.digest.periodEnd, created: built.created });
+      }
+    },
+  };
+  const jobs: ScheduledJob[] = [{ name: 'fetch', cron: config.schedule.fetchCron, run: triggerFetch }, digestJob];
+  if (config.schedule.retrainCron) {
+    const retrainLog = process.stderr;
+    jobs.push({ name: 'retrain', cron: config.schedule.retrainCron, run: async () => retrainModel(services, retrainLog) });
+  }
   const schedule = startSchedule(jobs, config.schedule.timezone, logger);
-  if (config.schedule.fetchOnStart) void triggerFetch();
+  if (config.schedule.fetchOnStart) {
+    // Then catch up on digest periods that ended while the service was down (or never ran).
+    void triggerFetch().then(() => digestJob.run()).catch((error: unknown) => {
+      logger.error('start-up jobs failed', { error: (error as Error).message });
+    });
+  }
 
   let stopping = false;
   const shutdown = async (signal: string) => {

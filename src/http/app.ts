@@ -30,6 +30,8 @@ export interface AppDeps {
   logger?: HttpLogger;
   /** Routers from other features, mounted at the root after the public routes. */
   extraRouters?: express.Router[];
+  /** Routers serving more specific /feeds/... paths (e.g. /feeds/digest.rss), mounted before the generic feed route. */
+  feedRouters?: express.Router[];
   /** Rendered feed bodies kept in memory (default 64: 3 categories x 3 formats x a few pages, two versions). */
   feedCacheEntries?: number;
 }
@@ -47,6 +49,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use(securityHeaders);
   app.use(createIndexRouter({ reader: deps.reader, site: deps.site }));
+  for (const router of deps.feedRouters ?? []) app.use(router);
   app.use(createFeedRouter({ reader: deps.reader, site: deps.site, cache: new FeedCache(deps.feedCacheEntries ?? 64) }));
   app.use(createHealthRouter(deps.feedHealth));
   if (deps.demoDir !== undefined) app.use(createDemoRouter(deps.demoDir));

@@ -1,0 +1,47 @@
+import type express from 'express';
+import { retrainModel } from './cli/retrain-command';
+import { createApp } from './http/app';
+import { createDigestRouter } from './http/digest-routes';
+import { createReviewRouters } from './http/review';
+import { createStoryPageRouter } from './http/story-page';
+import { withLooseFields } from './logger';
+import type { SiteInfo } from './publish/feed-builder';
+import type { Services } from './services';
+import { DigestsRepository } from './store/digests-repository';
+import { StoryQueries } from './store/story-queries';
+import { RelatedStoriesFinder } from './stories/related';
+
+/** Wires every HTTP feature to the services: public feeds, health, demo, stories, digest, review. */
+export function createHttpApp(services: Services): express.Express {
+  const { config, stories, feeds, db, logger } = services;
+  const site: SiteInfo = {
+    baseUrl: config.publicBaseUrl,
+    title: config.server.siteTitle,
+    description: config.server.siteDescription,
+  };
+  // Retrain output goes to the log, line by line, so an editor's API call leaves a trace.
+  const retrainLog = {
+    write: (chunk: string | Uint8Array) => {
+      for (const line of String(chunk).split('\n')) if (line.trim()) logger.info(`retrain: ${line}`);
+      return true;
+    },
+  } as unknown as NodeJS.WritableStream;
+  return createApp({
+    reader: stories,
+    feedHealth: () => feeds.health(),
+    site,
+    demoDir: config.demoDir ?? undefined,
+    logger: withLooseFields(logger),
+    feedRouters: [createDigestRouter({ digests: new DigestsRepository(db), site })],
+    extraRouters: [
+      createStoryPageRouter({ stories, related: new RelatedStoriesFinder(new StoryQueries(db)), site }),
+      ...createReviewRouters({
+        stories,
+        editorToken: config.review.editorToken,
+        retrain: () => retrainModel(services, retrainLog),
+        logger,
+        autoPublishThreshold: config.curation.autoPublishThreshold,
+      }),
+    ],
+  });
+}
