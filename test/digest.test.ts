@@ -19,6 +19,7 @@ import { createDigestRouter } from '../src/http/digest-routes';
 import type { Label, NormalizedItem } from '../src/model';
 import { DigestsRepository } from '../src/store/digests-repository';
 import { createTestServices, type TestServices } from './support/test-services';
+import { ingest } from './support/seed-stories';
 
 const iso = (text: string) => new Date(text).toISOString();
 
@@ -60,34 +61,6 @@ describe('digest schedule ("M H * * d,d" cron)', () => {
     expect(() => parseDigestSchedule('0 8 * * 1', 'Mars/Olympus')).toThrow(/time zone/);
   });
 });
-
-function ingest(
-  services: TestServices,
-  feedId: string,
-  items: { guid: string; title: string; summary?: string; url?: string; publishedAt: string; label: Label }[],
-): void {
-  for (const entry of items) {
-    const url = entry.url ?? `https://${feedId}.example/${entry.guid}`;
-    const item: NormalizedItem = {
-      feedId,
-      guid: entry.guid,
-      originalUrl: url,
-      canonicalUrl: url,
-      title: entry.title,
-      summary: entry.summary ?? '',
-      author: null,
-      publishedAt: entry.publishedAt,
-      hasFeedDate: true,
-      categories: [],
-    };
-    services.stories.ingestFeedItems(
-      feedId,
-      [{ item, classification: { label: entry.label, confidence: 0.95, terms: [] } }],
-      { feedId, at: entry.publishedAt, etag: null, lastModified: null },
-      services.config.dedupe,
-    );
-  }
-}
 
 const MONDAY = new Date('2026-03-02T08:00:00Z');
 const THURSDAY = new Date('2026-03-05T08:00:00Z');

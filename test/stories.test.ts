@@ -8,6 +8,7 @@ import { StoryQueries } from '../src/store/story-queries';
 import { IMPORTANCE_CONSTANTS, importanceScore, rankByImportance, storyImportance } from '../src/stories/importance';
 import { pickRelated, RelatedStoriesFinder } from '../src/stories/related';
 import { createTestServices, type TestServices } from './support/test-services';
+import { ingest } from './support/seed-stories';
 
 const HOUR = 3_600_000;
 
@@ -79,34 +80,6 @@ describe('pickRelated (pure)', () => {
     ]);
   });
 });
-
-/** Stores items through the real ingest transaction, each from its feed, with a fixed classification. */
-function ingest(
-  services: TestServices,
-  feedId: string,
-  items: { guid: string; title: string; summary?: string; url?: string; publishedAt: string; label: Label }[],
-): void {
-  for (const entry of items) {
-    const item: NormalizedItem = {
-      feedId,
-      guid: entry.guid,
-      originalUrl: entry.url ?? `https://${feedId}.example/${entry.guid}`,
-      canonicalUrl: entry.url ?? `https://${feedId}.example/${entry.guid}`,
-      title: entry.title,
-      summary: entry.summary ?? '',
-      author: null,
-      publishedAt: entry.publishedAt,
-      hasFeedDate: true,
-      categories: [],
-    };
-    services.stories.ingestFeedItems(
-      feedId,
-      [{ item, classification: { label: entry.label, confidence: 0.95, terms: [] } }],
-      { feedId, at: entry.publishedAt, etag: null, lastModified: null },
-      services.config.dedupe,
-    );
-  }
-}
 
 describe('related stories and the story page, over a store filled by the ingest path', () => {
   let services: TestServices;
