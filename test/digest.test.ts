@@ -16,7 +16,6 @@ import {
 } from '../src/digest/digest-schedule';
 import { createApp } from '../src/http/app';
 import { createDigestRouter } from '../src/http/digest-routes';
-import type { Label, NormalizedItem } from '../src/model';
 import { DigestsRepository } from '../src/store/digests-repository';
 import { createTestServices, type TestServices } from './support/test-services';
 import { ingest } from './support/seed-stories';

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/http/app';
 import { createStoryPageRouter } from '../src/http/story-page';
-import type { Label, NormalizedItem, Story } from '../src/model';
+import type { Story } from '../src/model';
 import { StoryQueries } from '../src/store/story-queries';
 import { IMPORTANCE_CONSTANTS, importanceScore, rankByImportance, storyImportance } from '../src/stories/importance';
 import { pickRelated, RelatedStoriesFinder } from '../src/stories/related';
