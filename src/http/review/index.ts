@@ -1,0 +1,35 @@
+/**
+ * Editor review: the /review page and the /api JSON API, both behind the editor token.
+ *
+ * Mount the returned routers with `createApp({ extraRouters })`. With `editorToken: null`, every
+ * /review and /api request answers 503 with how to set EDITOR_TOKEN.
+ */
+import type express from 'express';
+import { EditorAuth } from './editor-auth';
+import { createReviewApiRouter } from './review-api';
+import { silentReviewLogger, type RetrainRunner, type ReviewLogger, type ReviewStore } from './review-deps';
+import { createReviewPageRouter } from './review-page-routes';
+
+export type { RetrainRunner, ReviewLogger, ReviewStore } from './review-deps';
+
+export interface ReviewRouterDeps {
+  stories: ReviewStore;
+  /** config `review.editorToken` (or EDITOR_TOKEN); null switches review off (503). At least 16 characters. */
+  editorToken: string | null;
+  /** Runs a retrain for POST /api/retrain, e.g. `() => retrainModel(services, logStream)`; without it that route answers 501. */
+  retrain?: RetrainRunner;
+  logger?: ReviewLogger;
+  /** config `curation.autoPublishThreshold`, so the page can mark predictions that wait for review. */
+  autoPublishThreshold?: number;
+  /** Clock for session expiry (tests). */
+  nowMs?: () => number;
+}
+
+export function createReviewRouters(deps: ReviewRouterDeps): express.Router[] {
+  const auth = deps.editorToken === null ? null : new EditorAuth(deps.editorToken, deps.nowMs);
+  const logger = deps.logger ?? silentReviewLogger;
+  return [
+    createReviewPageRouter({ stories: deps.stories, auth, logger, autoPublishThreshold: deps.autoPublishThreshold ?? null }),
+    createReviewApiRouter({ stories: deps.stories, auth, retrain: deps.retrain, logger }),
+  ];
+}

@@ -1,0 +1,255 @@
+/**
+ * The review page end to end in real headless Chromium (Debian's /usr/bin/chromium via playwright-core):
+ * sign in, approve a held story with a click, relabel a video story to image with the keyboard,
+ * then read the public feeds a subscriber would see.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/http/app';
+import { createReviewRouters } from '../src/http/review';
+import { runFetchCycle } from '../src/jobs/fetch-run';
+import { silentLogger } from '../src/logger';
+import type { Story } from '../src/model';
+import { activeSources, fetchRunSettings } from '../src/services';
+import { feedWithEtag, startFixtureServer, type FixtureServer } from './support/fixture-server';
+import { createTestServices, type TestServices } from './support/test-services';
+
+const CHROMIUM_PATH = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const EDITOR_TOKEN = 'browser-editor-token-0123456789';
+const fixture = (name: string) => readFileSync(new URL(`./fixtures/pipeline/${name}`, import.meta.url), 'utf8');
+
+/** One story the model is unsure about (below the default 0.6 threshold), plus one with a hostile headline. */
+const DESK_FEED = `<?xml version="1.0"?><rss version="2.0"><channel><title>Desk Daily</title><link>https://desk.example/</link><description>Mixed AI news</description>
+<item><title>Startup shows creative AI tool that animates still pictures</title><link>https://desk.example/animates</link><guid>desk-animates</guid><pubDate>Tue, 24 Nov 2026 07:00:00 GMT</pubDate><description>The demo turned a handful of photos into short moving scenes for social posts.</description></item>
+</channel></rss>`;
+const HOSTILE_TITLE = '<img src=x onerror="window.__xss = 1"><script>window.__xss = 2</script> Pika 3 adds lip-sync to AI video';
+
+describe('review page in headless Chromium', () => {
+  let fixtures: FixtureServer;
+  let services: TestServices;
+  let server: Server;
+  let origin: string;
+  const profiles: string[] = [];
+  const contexts: BrowserContext[] = [];
+
+  const all = (): Story[] => services.stories.listForReview({ limit: 500, offset: 0 });
+  const feedText = async (feedPath: string): Promise<string> => {
+    const response = await fetch(`${origin}${feedPath}`);
+    expect(response.status, feedPath).toBe(200);
+    return response.text();
+  };
+  const jsonFeedTitles = async (feedPath: string): Promise<string[]> =>
+    ((JSON.parse(await feedText(feedPath)) as { items: { title: string }[] }).items).map((item) => item.title);
+
+  /** A fresh browser profile per context, as a first-time editor would have. */
+  const openBrowser = async (options: { javaScriptEnabled: boolean }): Promise<Page> => {
+    const profile = mkdtempSync(path.join(tmpdir(), 'review-chromium-'));
+    profiles.push(profile);
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM_PATH,
+      args: CHROMIUM_ARGS,
+      headless: true,
+      javaScriptEnabled: options.javaScriptEnabled,
+      viewport: { width: 1200, height: 900 },
+    });
+    contexts.push(context);
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(10_000);
+    return page;
+  };
+
+  const signIn = async (page: Page, editor: string): Promise<void> => {
+    const first = await page.goto(`${origin}/review`);
+    expect(first?.status()).toBe(401);
+    await page.fill('input[name="editor"]', editor);
+    await page.fill('input[name="token"]', EDITOR_TOKEN);
+    await Promise.all([page.waitForURL(`${origin}/review`), page.click('button[type="submit"]')]);
+    await page.waitForSelector('article.story');
+  };
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM_PATH)) {
+      throw new Error(
+        `Chromium is missing at ${CHROMIUM_PATH}; this test drives the system browser and never downloads one. ` +
+          'Install it with: apt-get update && apt-get install -y chromium',
+      );
+    }
+    fixtures = await startFixtureServer({
+      '/framewire.rss': feedWithEtag(fixture('framewire.rss'), 'application/rss+xml'),
+      '/pixelpost.atom': feedWithEtag(fixture('pixelpost.atom'), 'application/atom+xml'),
+      '/modelbeat.rdf': feedWithEtag(fixture('modelbeat.rdf'), 'application/rdf+xml'),
+      '/desk.rss': feedWithEtag(DESK_FEED, 'application/rss+xml'),
+    });
+    const feed = (id: string, name: string, feedPath: string) => ({ id, name, url: `${fixtures.origin}${feedPath}` });
+    services = createTestServices({
+      review: { editorToken: EDITOR_TOKEN },
+      feeds: [
+        feed('framewire', 'FrameWire', '/framewire.rss'),
+        feed('pixelpost', 'PixelPost', '/pixelpost.atom'),
+        feed('modelbeat', 'ModelBeat', '/modelbeat.rdf'),
+        feed('desk', 'Desk Daily', '/desk.rss'),
+      ],
+    });
+    await runFetchCycle(
+      activeSources(services.feeds),
+      {
+        feeds: services.feeds,
+        stories: services.stories,
+        classify: services.classifier.classify,
+        settings: fetchRunSettings(services.config, []),
+        logger: silentLogger,
+      },
+      { force: true },
+    );
+    services.stories.ingestFeedItems(
+      'desk',
+      [
+        {
+          item: {
+            feedId: 'desk',
+            guid: 'desk-hostile',
+            originalUrl: 'https://desk.example/pika-3',
+            canonicalUrl: 'https://desk.example/pika-3',
+            title: HOSTILE_TITLE,
+            summary: 'Pika adds lip-sync.',
+            author: null,
+            publishedAt: '2026-11-24T05:00:00.000Z',
+            hasFeedDate: true,
+            categories: [],
+          },
+          classification: { label: 'video', confidence: 0.97, terms: ['video', 'pika'] },
+        },
+      ],
+      { feedId: 'desk', at: new Date().toISOString(), etag: null, lastModified: null },
+      services.config.dedupe,
+    );
+    const app = createApp({
+      reader: services.stories,
+      feedHealth: () => services.feeds.health(),
+      site: { baseUrl: 'http://news.example', title: 'Test Wire', description: 'test' },
+      logger: { info: () => {}, error: () => {} },
+      extraRouters: createReviewRouters({
+        stories: services.stories,
+        editorToken: services.config.review.editorToken,
+        autoPublishThreshold: services.config.curation.autoPublishThreshold,
+      }),
+    });
+    server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close();
+    for (const profile of profiles) rmSync(profile, { recursive: true, force: true });
+    server?.closeAllConnections();
+    server?.close();
+    await fixtures?.close();
+    services?.dispose();
+  });
+
+  it('approves a held story by click and relabels a video story by keyboard; the public feeds follow', async () => {
+    const held = all().find((story) => /animates still pictures/.test(story.title));
+    expect(held, 'the Desk Daily fixture story should be ingested').toBeDefined();
+    expect(held!.published, 'the fixture story should be held: below the auto-publish threshold').toBe(false);
+    expect(held!.label).not.toBe('neither');
+    const video = all().find((story) => /Google unveils Veo 4/.test(story.title))!;
+    expect(video).toMatchObject({ label: 'video', published: true });
+    expect(await feedText('/feeds/all.rss')).not.toContain(held!.title);
+    expect(await jsonFeedTitles('/feeds/video.json')).toContain(video.title);
+    expect(await jsonFeedTitles('/feeds/image.json')).not.toContain(video.title);
+
+    const page = await openBrowser({ javaScriptEnabled: true });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await signIn(page, 'Browser Editor');
+
+    // The legend is on the page, ? opens the help.
+    const legend = await page.textContent('.legend');
+    for (const text of ['next / previous story', 'approve', 'reject', 'relabel video / image / neither', 'pin / unpin to digest']) {
+      expect(legend).toContain(text);
+    }
+    await page.keyboard.press('?');
+    await page.waitForSelector('dialog#help[open]');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('dialog#help:not([open])', { state: 'attached' });
+
+    // The hostile headline is shown as text and nothing in it ran.
+    expect(await page.textContent('main')).toContain(HOSTILE_TITLE);
+    expect(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
+
+    // A marker that survives only if the page does not reload.
+    await page.evaluate(() => ((globalThis as unknown as { __sameDocument: boolean }).__sameDocument = true));
+
+    // 1) Approve by clicking the button.
+    await page.click(`#story-${held!.id} button.approve`);
+    await page.waitForSelector(`#story-${held!.id} .badge.approved`);
+    expect(await page.textContent(`#story-${held!.id} .badges`)).toMatch(/Published/);
+    expect(await page.textContent('#flash')).toMatch(new RegExp(`Approved #${held!.id}: published`));
+
+    // 2) Relabel by keyboard: move the selection with j/k to the video story, press i.
+    const order = await page.$$eval('article.story', (cards) => cards.map((card) => card.id));
+    const targetIndex = order.indexOf(`story-${video.id}`);
+    expect(targetIndex).toBeGreaterThanOrEqual(0);
+    for (let step = 0; step < order.length * 2; step++) {
+      const selected = await page.$eval('article.story.selected', (card) => card.id);
+      const index = order.indexOf(selected);
+      if (index === targetIndex) break;
+      await page.keyboard.press(index < targetIndex ? 'j' : 'k');
+    }
+    expect(await page.$eval('article.story.selected', (card) => card.id)).toBe(`story-${video.id}`);
+    await page.keyboard.press('i');
+    await page.waitForSelector(`#story-${video.id} button.relabel[value="image"][aria-pressed="true"]`);
+    expect(await page.textContent(`#story-${video.id} .facts`)).toMatch(/Editor label\s*Image/);
+    expect(await page.$eval('article.story.selected', (card) => card.id)).toBe(`story-${video.id}`);
+
+    expect(await page.evaluate(() => (globalThis as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+    expect(pageErrors).toEqual([]);
+
+    // What subscribers get.
+    const heldFeed = held!.label;
+    expect(await feedText('/feeds/all.rss')).toContain(held!.title);
+    expect(await jsonFeedTitles(`/feeds/${heldFeed}.json`)).toContain(held!.title);
+    expect(await feedText(`/feeds/${heldFeed}.rss`)).toContain(held!.title);
+    expect(await jsonFeedTitles('/feeds/video.json')).not.toContain(video.title);
+    expect(await jsonFeedTitles('/feeds/image.json')).toContain(video.title);
+    expect(await feedText('/feeds/video.rss')).not.toContain(video.title);
+    expect(await feedText('/feeds/image.rss')).toContain(video.title);
+
+    // Recorded as the signed-in editor.
+    expect(services.stories.decisionsFor(held!.id)).toMatchObject([{ action: { kind: 'approve' }, editor: 'Browser Editor' }]);
+    expect(services.stories.decisionsFor(video.id)).toMatchObject([{ action: { kind: 'relabel', label: 'image' }, editor: 'Browser Editor' }]);
+  });
+
+  it('works as plain HTML forms with JavaScript switched off', async () => {
+    const story = all().find((candidate) => /Runway Gen-5/.test(candidate.title))!;
+    expect(story.published).toBe(true);
+    const page = await openBrowser({ javaScriptEnabled: false });
+    await signIn(page, 'No Script Editor');
+    await Promise.all([
+      page.waitForURL(`${origin}/review?decided=${story.id}#story-${story.id}`),
+      page.click(`#story-${story.id} button.reject`),
+    ]);
+    // The pending view no longer lists it, so the page confirms what was saved and repeats the card.
+    expect(await page.textContent('.decided')).toContain(`Saved #${story.id}: rejected, label video, not in the public feeds.`);
+    await page.waitForSelector(`.decided #story-${story.id} .badge.rejected`);
+    expect(services.stories.getStory(story.id)).toMatchObject({ status: 'rejected', published: false });
+    expect(services.stories.decisionsFor(story.id).at(-1)?.editor).toBe('No Script Editor');
+    expect(await jsonFeedTitles('/feeds/video.json')).not.toContain(story.title);
+  });
+});
