@@ -14,7 +14,6 @@ import {
   FEED_MEDIA_TYPES,
   feedPath,
   feedTitle,
-  safeHttpUrl,
   type SiteInfo,
 } from '../publish/feed-builder';
 import { toFeedText } from '../publish/xml-safe-text';
@@ -98,8 +97,8 @@ function latestStories(stories: Story[]): string {
   if (stories.length === 0) return '<p class="empty">No stories published yet. The first ones appear after the next fetch run.</p>';
   const items = stories.map((story) => {
     const title = escapeHtml(toFeedText(story.title) || 'Untitled story');
-    const url = safeHttpUrl(story.url);
-    const headline = url === null ? title : `<a href="${escapeHtml(url)}" rel="noopener">${title}</a>`;
+    // Our story page (category, every outlet, related reads) links on to the original article.
+    const headline = `<a href="/stories/${story.id}">${title}</a>`;
     const outlets = [...new Set(story.outlets.map((outlet) => toFeedText(outlet.feedName)).filter((name) => name !== ''))];
     const date = new Date(story.publishedAt);
     const when = Number.isNaN(date.getTime())
