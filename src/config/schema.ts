@@ -62,7 +62,7 @@ export const configSchema = z
         maxRedirects: z.number().int().min(0).max(20).default(5),
         concurrency: z.number().int().min(1).max(64).default(4),
         maxItemsPerFeed: z.number().int().min(1).default(500),
-        userAgent: z.string().default('GenAIMediaWire/0.1 (+https://github.com/genai-media-wire)'),
+        userAgent: z.string().default('GenAIMediaWire/0.1 (feed aggregator; RSS/Atom reader)'),
         allowPrivateNetworks: z.boolean().default(false),
         allowedHosts: z.array(z.string()).default([]),
         backoffBaseMinutes: z.number().min(0).default(5),
