@@ -1,9 +1,6 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import Parser from 'rss-parser';
 import { parseStringPromise } from 'xml2js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import express from 'express';
 import { digestCommand } from '../src/cli/digest-command';
 import { createDigestBuilder, DigestPeriodNotOverError, type DigestBuilder } from '../src/digest/build-digest';
 import {
@@ -14,9 +11,7 @@ import {
   periodEndingAt,
   previousTick,
 } from '../src/digest/digest-schedule';
-import { createApp } from '../src/http/app';
-import { createDigestRouter } from '../src/http/digest-routes';
-import { DigestsRepository } from '../src/store/digests-repository';
+import { startApp, TEST_SITE_SERVER, type RunningApp } from './support/http-app';
 import { createTestServices, type TestServices } from './support/test-services';
 import { ingest } from './support/seed-stories';
 
@@ -63,17 +58,18 @@ describe('digest schedule ("M H * * d,d" cron)', () => {
 
 const MONDAY = new Date('2026-03-02T08:00:00Z');
 const THURSDAY = new Date('2026-03-05T08:00:00Z');
-const site = { baseUrl: 'http://news.example', title: 'Test & Wire', description: 'test' };
 
 describe('digests over a store filled by the ingest path', () => {
   let services: TestServices;
   let builder: DigestBuilder;
-  let server: Server;
+  let app: RunningApp;
   let origin: string;
 
   beforeAll(async () => {
     const feed = (id: string, name: string) => ({ id, name, url: `http://127.0.0.1:9/${id}.rss` });
     services = createTestServices({
+      // An "&" in the site title: the digest feed title must escape it.
+      server: { ...TEST_SITE_SERVER, siteTitle: 'Test & Wire' },
       feeds: [feed('framewire', 'Framewire'), feed('pixelpost', 'Pixel Post'), feed('modelbeat', 'Model Beat')],
       digest: { storiesPerCategory: 2 },
     });
@@ -96,17 +92,12 @@ describe('digests over a store filled by the ingest path', () => {
     ]);
     builder = createDigestBuilder(services);
 
-    const app = express();
-    // The digest router goes before the app: the app's feed router owns /feeds/<category>.<format>.
-    app.use(createDigestRouter({ digests: new DigestsRepository(services.db), site }));
-    app.use(createApp({ reader: services.stories, feedHealth: () => services.feeds.health(), site }));
-    server = app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    app = await startApp(services);
+    origin = app.origin;
   });
 
-  afterAll(() => {
-    server?.close();
+  afterAll(async () => {
+    await app?.close();
     services?.dispose();
   });
 

@@ -1,7 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { runFetchCycle } from '../src/jobs/fetch-run';
-import { silentLogger } from '../src/logger';
-import { activeSources, fetchRunSettings } from '../src/services';
+import { runFetchOnce } from './support/fetch-once';
 import { startFixtureServer, type FixtureServer } from './support/fixture-server';
 import { createTestServices, type TestServices } from './support/test-services';
 
@@ -14,19 +12,7 @@ describe('failing feeds are backed off and eventually disabled, with the reason 
     services?.dispose();
   });
 
-  const run = (s: TestServices, now: Date, force = false) =>
-    runFetchCycle(
-      activeSources(s.feeds),
-      {
-        feeds: s.feeds,
-        stories: s.stories,
-        classify: s.classifier.classify,
-        settings: fetchRunSettings(s.config, []),
-        logger: silentLogger,
-        now: () => now,
-      },
-      { force },
-    );
+  const run = (s: TestServices, now: Date, force = false) => runFetchOnce(s, { now, force });
 
   it('410 Gone disables the feed at once and it is not fetched again', async () => {
     fixtures = await startFixtureServer({ '/gone.rss': (_q, r) => r.writeHead(410).end('gone') });

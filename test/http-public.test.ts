@@ -1,6 +1,4 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import express from 'express';
@@ -9,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp, type HttpLogger } from '../src/http/app';
 import type { HealthReport } from '../src/http/health-route';
 import type { FeedHealth, Label, PublishedFeedQuery, PublishedStoryReader, Story } from '../src/model';
+import { listenOnLoopback, type RunningApp } from './support/http-app';
 
 /** In-memory stand-in for the storage port, with the same ordering contract (newest first, then id). */
 class InMemoryPublishedStories implements PublishedStoryReader {
@@ -102,17 +101,6 @@ const feedHealth: FeedHealth[] = [
 
 const site = { baseUrl: 'http://wire.test', title: 'GenAI Media Wire', description: 'Generative video and image AI news.' };
 
-async function listen(app: express.Express): Promise<{ server: Server; base: string }> {
-  return new Promise((resolve) => {
-    const server = app.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({ server, base: `http://127.0.0.1:${port}` });
-    });
-  });
-}
-
-const close = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
-
 /** The parts of a JSON Feed 1.1 document these tests read. */
 interface JsonFeedBody {
   version: string;
@@ -132,7 +120,7 @@ const decodeHtml = (text: string) =>
 
 let reader: InMemoryPublishedStories;
 let healthRows: FeedHealth[];
-let server: Server;
+let app: RunningApp;
 let base: string;
 let demoDir: string;
 const loggedErrors: unknown[] = [];
@@ -148,13 +136,14 @@ beforeAll(async () => {
   const extra = express.Router();
   extra.get('/api/ping', (_req, res) => { res.json({ pong: true }); });
   extra.get('/boom', () => { throw new Error('secret internal detail'); });
-  ({ server, base } = await listen(
+  app = await listenOnLoopback(
     createApp({ reader, feedHealth: () => healthRows, site, demoDir, logger, extraRouters: [extra] }),
-  ));
+  );
+  base = app.origin;
 });
 
 afterAll(async () => {
-  await close(server);
+  await app?.close();
   rmSync(demoDir, { recursive: true, force: true });
 });
 

@@ -1,41 +1,22 @@
-import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../src/http/app';
-import { runFetchCycle, type FetchRunSummary } from '../src/jobs/fetch-run';
-import { silentLogger } from '../src/logger';
-import { activeSources, fetchRunSettings } from '../src/services';
-import { feedWithEtag, startFixtureServer, type FixtureServer } from './support/fixture-server';
+import type { FetchRunSummary } from '../src/jobs/fetch-run';
+import { runFetchOnce } from './support/fetch-once';
+import { startFixtureServer, type FixtureServer } from './support/fixture-server';
+import { startApp, TEST_SITE_SERVER, type RunningApp } from './support/http-app';
+import { pipelineFeedRoutes } from './support/pipeline-fixtures';
 import { createTestServices, type TestServices } from './support/test-services';
-
-const fixture = (name: string) => readFileSync(new URL(`./fixtures/pipeline/${name}`, import.meta.url), 'utf8');
 
 describe('a fetch run against a local server with good and broken feeds', () => {
   let fixtures: FixtureServer;
   let services: TestServices;
   let firstRun: FetchRunSummary;
-  let app: Server;
-  let appOrigin: string;
+  let app: RunningApp;
 
-  const run = () =>
-    runFetchCycle(
-      activeSources(services.feeds),
-      {
-        feeds: services.feeds,
-        stories: services.stories,
-        classify: services.classifier.classify,
-        settings: fetchRunSettings(services.config, []),
-        logger: silentLogger,
-      },
-      { force: true },
-    );
+  const run = () => runFetchOnce(services, { force: true });
 
   beforeAll(async () => {
     fixtures = await startFixtureServer({
-      '/framewire.rss': feedWithEtag(fixture('framewire.rss'), 'application/rss+xml'),
-      '/pixelpost.atom': feedWithEtag(fixture('pixelpost.atom'), 'application/atom+xml'),
-      '/modelbeat.rdf': feedWithEtag(fixture('modelbeat.rdf'), 'application/rdf+xml'),
+      ...pipelineFeedRoutes(),
       '/broken.rss': (_req, res) => res.writeHead(500, { 'content-type': 'text/plain' }).end('internal error'),
       '/homepage.rss': (_req, res) =>
         res
@@ -49,6 +30,7 @@ describe('a fetch run against a local server with good and broken feeds', () => 
     });
     const feed = (id: string, path: string) => ({ id, name: id.toUpperCase(), url: `${fixtures.origin}${path}` });
     services = createTestServices({
+      server: TEST_SITE_SERVER,
       fetch: { timeoutMs: 1500 },
       feeds: [
         feed('framewire', '/framewire.rss'),
@@ -60,18 +42,11 @@ describe('a fetch run against a local server with good and broken feeds', () => 
       ],
     });
     firstRun = await run();
-    const expressApp = createApp({
-      reader: services.stories,
-      feedHealth: () => services.feeds.health(),
-      site: { baseUrl: 'http://news.example', title: 'Test Wire', description: 'test' },
-    });
-    app = expressApp.listen(0, '127.0.0.1');
-    await new Promise((resolve) => app.once('listening', resolve));
-    appOrigin = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
+    app = await startApp(services);
   }, 60_000);
 
   afterAll(async () => {
-    app?.close();
+    await app?.close();
     await fixtures?.close();
     services?.dispose();
   });
@@ -86,7 +61,7 @@ describe('a fetch run against a local server with good and broken feeds', () => 
   });
 
   it('records a 500, an HTML page and a timeout against their own feeds in /health', async () => {
-    const response = await fetch(`${appOrigin}/health`);
+    const response = await fetch(`${app.origin}/health`);
     expect(response.status).toBe(200);
     const body = (await response.json()) as { status: string; feeds: { id: string; lastError: string | null }[] };
     expect(body.status).toBe('degraded');

@@ -68,6 +68,16 @@ const expectedTitles = [
   'Tom & Jerry get "AI" \'remastered\' — café ünïcödé 🎬',
 ];
 
+/** Each item's link in feed order; the javascript: story URL is never published, the first outlet's http(s) link stands in. */
+const expectedLinks = [
+  'https://news.example.com/articles/3?ref=rss&src=feed',
+  'https://news.example.com/articles/2?ref=rss&src=feed',
+  'https://framewire.example/1',
+];
+
+/** Each item's publication date in feed order, as a reader reports it. */
+const expectedIsoDates = ['2026-03-14T12:00:00.000Z', '2026-03-13T09:15:30.000Z', '2026-03-12T07:00:00.000Z'];
+
 /** Inverse of escape-html, i.e. what a reader does with Atom type="html" text. */
 function decodeHtml(text: string): string {
   return text
@@ -101,17 +111,8 @@ describe('renderFeed rss', () => {
     const feed = await parser.parseString(xml);
     expect(feed.title).toBe('GenAI Media Wire — Video & Image');
     expect(feed.items.map((item) => item.title)).toEqual([...expectedTitles, 'Two terminators ]] > in ]] > one title']);
-    expect(feed.items.map((item) => item.link)).toEqual([
-      'https://news.example.com/articles/3?ref=rss&src=feed',
-      'https://news.example.com/articles/2?ref=rss&src=feed',
-      // javascript: story URL is never published; the first outlet's http(s) link stands in.
-      'https://framewire.example/1',
-    ]);
-    expect(feed.items.map((item) => item.isoDate)).toEqual([
-      '2026-03-14T12:00:00.000Z',
-      '2026-03-13T09:15:30.000Z',
-      '2026-03-12T07:00:00.000Z',
-    ]);
+    expect(feed.items.map((item) => item.link)).toEqual(expectedLinks);
+    expect(feed.items.map((item) => item.isoDate)).toEqual(expectedIsoDates);
   });
 
   it('has RFC 822 pubDate, non-permalink stable guid, absolute links and atom:link rel=self', () => {
@@ -154,16 +155,8 @@ describe('renderFeed atom', () => {
       ...expectedTitles,
       'Two terminators ]]> in ]]> one title',
     ]);
-    expect(feed.items.map((item) => item.link)).toEqual([
-      'https://news.example.com/articles/3?ref=rss&src=feed',
-      'https://news.example.com/articles/2?ref=rss&src=feed',
-      'https://framewire.example/1',
-    ]);
-    expect(feed.items.map((item) => item.isoDate)).toEqual([
-      '2026-03-14T12:00:00.000Z',
-      '2026-03-13T09:15:30.000Z',
-      '2026-03-12T07:00:00.000Z',
-    ]);
+    expect(feed.items.map((item) => item.link)).toEqual(expectedLinks);
+    expect(feed.items.map((item) => item.isoDate)).toEqual(expectedIsoDates);
     expect(feed.items.map((item) => item.id)).toEqual([3, 2, 1].map((id) => `tag:wire.example.org,2026:story/${id}`));
   });
 

@@ -2,23 +2,12 @@
  * Editor review over real HTTP: the JSON API (Bearer token) and the page's form endpoints (session
  * cookie + CSRF token), against a real SQLite database filled by a real fetch run.
  */
-import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { retrainModel } from '../src/cli/retrain-command';
-import { createApp } from '../src/http/app';
-import { createReviewRouters } from '../src/http/review';
 import { EditorAuth, SESSION_MAX_AGE_SECONDS } from '../src/http/review/editor-auth';
-import { runFetchCycle } from '../src/jobs/fetch-run';
-import { silentLogger } from '../src/logger';
 import type { EditorDecision, Story } from '../src/model';
-import { activeSources, fetchRunSettings } from '../src/services';
-import { feedWithEtag, startFixtureServer, type FixtureServer } from './support/fixture-server';
-import { createTestServices, type TestServices } from './support/test-services';
+import { startReviewSite, type ReviewSite } from './support/review-site';
 
 const EDITOR_TOKEN = 'test-editor-token-0123456789abcdef';
-const fixture = (name: string) => readFileSync(new URL(`./fixtures/pipeline/${name}`, import.meta.url), 'utf8');
 
 /** Two stories the model is unsure about (below the default 0.6 auto-publish threshold). */
 const DESK_FEED = `<?xml version="1.0"?><rss version="2.0"><channel><title>Desk Daily</title><link>https://desk.example/</link><description>Mixed AI news</description>
@@ -28,93 +17,16 @@ const DESK_FEED = `<?xml version="1.0"?><rss version="2.0"><channel><title>Desk 
 
 const HOSTILE_TITLE = '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2"> Pika 3 adds lip-sync to AI video';
 
-interface ReviewServer {
-  origin: string;
-  services: TestServices;
-  close(): Promise<void>;
-}
-
-/** Real services + fetch run from a local fixture server + the app with the review routers, on 127.0.0.1:0. */
-async function startReviewServer(editorToken: string | null): Promise<ReviewServer> {
-  const fixtures: FixtureServer = await startFixtureServer({
-    '/framewire.rss': feedWithEtag(fixture('framewire.rss'), 'application/rss+xml'),
-    '/pixelpost.atom': feedWithEtag(fixture('pixelpost.atom'), 'application/atom+xml'),
-    '/modelbeat.rdf': feedWithEtag(fixture('modelbeat.rdf'), 'application/rdf+xml'),
-    '/desk.rss': feedWithEtag(DESK_FEED, 'application/rss+xml'),
+/** The review site over a real fetch run, plus a headline and terms with markup. */
+const startReviewServer = (editorToken: string | null): Promise<ReviewSite> =>
+  startReviewSite({
+    editorToken,
+    deskFeed: DESK_FEED,
+    hostile: { title: HOSTILE_TITLE, summary: 'Summary with <b>markup</b> & "quotes".', terms: ['<i>video</i>', 'pika'] },
   });
-  const feed = (id: string, name: string, path: string) => ({ id, name, url: `${fixtures.origin}${path}` });
-  const services = createTestServices({
-    review: { editorToken },
-    feeds: [
-      feed('framewire', 'FrameWire', '/framewire.rss'),
-      feed('pixelpost', 'PixelPost', '/pixelpost.atom'),
-      feed('modelbeat', 'ModelBeat', '/modelbeat.rdf'),
-      feed('desk', 'Desk Daily', '/desk.rss'),
-    ],
-  });
-  await runFetchCycle(
-    activeSources(services.feeds),
-    {
-      feeds: services.feeds,
-      stories: services.stories,
-      classify: services.classifier.classify,
-      settings: fetchRunSettings(services.config, []),
-      logger: silentLogger,
-    },
-    { force: true },
-  );
-  // A headline and terms with markup, stored as a feed could deliver them after entity decoding.
-  const at = new Date().toISOString();
-  services.stories.ingestFeedItems(
-    'desk',
-    [
-      {
-        item: {
-          feedId: 'desk',
-          guid: 'desk-hostile',
-          originalUrl: 'https://desk.example/pika-3',
-          canonicalUrl: 'https://desk.example/pika-3',
-          title: HOSTILE_TITLE,
-          summary: 'Summary with <b>markup</b> & "quotes".',
-          author: null,
-          publishedAt: '2026-11-24T05:00:00.000Z',
-          hasFeedDate: true,
-          categories: [],
-        },
-        classification: { label: 'video', confidence: 0.97, terms: ['<i>video</i>', 'pika'] },
-      },
-    ],
-    { feedId: 'desk', at, etag: null, lastModified: null },
-    services.config.dedupe,
-  );
-  const app = createApp({
-    reader: services.stories,
-    feedHealth: () => services.feeds.health(),
-    site: { baseUrl: 'http://news.example', title: 'Test Wire', description: 'test' },
-    logger: { info: () => {}, error: () => {} },
-    extraRouters: createReviewRouters({
-      stories: services.stories,
-      editorToken: services.config.review.editorToken,
-      retrain: () => retrainModel(services, { write: () => true } as unknown as NodeJS.WritableStream),
-      autoPublishThreshold: services.config.curation.autoPublishThreshold,
-    }),
-  });
-  const server: Server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  return {
-    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    services,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-      await fixtures.close();
-      services.dispose();
-    },
-  };
-}
 
 describe('review API and page with an editor token configured', () => {
-  let review: ReviewServer;
+  let review: ReviewSite;
   const all = (): Story[] => review.services.stories.listForReview({ limit: 500, offset: 0 });
   const find = (pattern: RegExp): Story => {
     const story = all().find((candidate) => pattern.test(candidate.title));
@@ -500,7 +412,7 @@ describe('review API and page with an editor token configured', () => {
 });
 
 describe('review without an editor token', () => {
-  let review: ReviewServer;
+  let review: ReviewSite;
   beforeAll(async () => {
     review = await startReviewServer(null);
   }, 60_000);

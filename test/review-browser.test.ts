@@ -3,21 +3,13 @@
  * sign in, approve a held story with a click, relabel a video story to image with the keyboard,
  * then read the public feeds a subscriber would see.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../src/http/app';
-import { createReviewRouters } from '../src/http/review';
-import { runFetchCycle } from '../src/jobs/fetch-run';
-import { silentLogger } from '../src/logger';
 import type { Story } from '../src/model';
-import { activeSources, fetchRunSettings } from '../src/services';
-import { feedWithEtag, startFixtureServer, type FixtureServer } from './support/fixture-server';
-import { createTestServices, type TestServices } from './support/test-services';
+import { startReviewSite, type ReviewSite } from './support/review-site';
 
 const CHROMIUM_PATH = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -31,7 +23,6 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 const EDITOR_TOKEN = 'browser-editor-token-0123456789';
-const fixture = (name: string) => readFileSync(new URL(`./fixtures/pipeline/${name}`, import.meta.url), 'utf8');
 
 /** One story the model is unsure about (below the default 0.6 threshold), plus one with a hostile headline. */
 const DESK_FEED = `<?xml version="1.0"?><rss version="2.0"><channel><title>Desk Daily</title><link>https://desk.example/</link><description>Mixed AI news</description>
@@ -40,9 +31,8 @@ const DESK_FEED = `<?xml version="1.0"?><rss version="2.0"><channel><title>Desk 
 const HOSTILE_TITLE = '<img src=x onerror="window.__xss = 1"><script>window.__xss = 2</script> Pika 3 adds lip-sync to AI video';
 
 describe('review page in headless Chromium', () => {
-  let fixtures: FixtureServer;
-  let services: TestServices;
-  let server: Server;
+  let site: ReviewSite;
+  let services: ReviewSite['services'];
   let origin: string;
   const profiles: string[] = [];
   const contexts: BrowserContext[] = [];
@@ -89,78 +79,18 @@ describe('review page in headless Chromium', () => {
           'Install it with: apt-get update && apt-get install -y chromium',
       );
     }
-    fixtures = await startFixtureServer({
-      '/framewire.rss': feedWithEtag(fixture('framewire.rss'), 'application/rss+xml'),
-      '/pixelpost.atom': feedWithEtag(fixture('pixelpost.atom'), 'application/atom+xml'),
-      '/modelbeat.rdf': feedWithEtag(fixture('modelbeat.rdf'), 'application/rdf+xml'),
-      '/desk.rss': feedWithEtag(DESK_FEED, 'application/rss+xml'),
+    site = await startReviewSite({
+      editorToken: EDITOR_TOKEN,
+      deskFeed: DESK_FEED,
+      hostile: { title: HOSTILE_TITLE, summary: 'Pika adds lip-sync.', terms: ['video', 'pika'] },
     });
-    const feed = (id: string, name: string, feedPath: string) => ({ id, name, url: `${fixtures.origin}${feedPath}` });
-    services = createTestServices({
-      review: { editorToken: EDITOR_TOKEN },
-      feeds: [
-        feed('framewire', 'FrameWire', '/framewire.rss'),
-        feed('pixelpost', 'PixelPost', '/pixelpost.atom'),
-        feed('modelbeat', 'ModelBeat', '/modelbeat.rdf'),
-        feed('desk', 'Desk Daily', '/desk.rss'),
-      ],
-    });
-    await runFetchCycle(
-      activeSources(services.feeds),
-      {
-        feeds: services.feeds,
-        stories: services.stories,
-        classify: services.classifier.classify,
-        settings: fetchRunSettings(services.config, []),
-        logger: silentLogger,
-      },
-      { force: true },
-    );
-    services.stories.ingestFeedItems(
-      'desk',
-      [
-        {
-          item: {
-            feedId: 'desk',
-            guid: 'desk-hostile',
-            originalUrl: 'https://desk.example/pika-3',
-            canonicalUrl: 'https://desk.example/pika-3',
-            title: HOSTILE_TITLE,
-            summary: 'Pika adds lip-sync.',
-            author: null,
-            publishedAt: '2026-11-24T05:00:00.000Z',
-            hasFeedDate: true,
-            categories: [],
-          },
-          classification: { label: 'video', confidence: 0.97, terms: ['video', 'pika'] },
-        },
-      ],
-      { feedId: 'desk', at: new Date().toISOString(), etag: null, lastModified: null },
-      services.config.dedupe,
-    );
-    const app = createApp({
-      reader: services.stories,
-      feedHealth: () => services.feeds.health(),
-      site: { baseUrl: 'http://news.example', title: 'Test Wire', description: 'test' },
-      logger: { info: () => {}, error: () => {} },
-      extraRouters: createReviewRouters({
-        stories: services.stories,
-        editorToken: services.config.review.editorToken,
-        autoPublishThreshold: services.config.curation.autoPublishThreshold,
-      }),
-    });
-    server = app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ({ services, origin } = site);
   }, 60_000);
 
   afterAll(async () => {
     for (const context of contexts) await context.close();
     for (const profile of profiles) rmSync(profile, { recursive: true, force: true });
-    server?.closeAllConnections();
-    server?.close();
-    await fixtures?.close();
-    services?.dispose();
+    await site?.close();
   });
 
   it('approves a held story by click and relabels a video story by keyboard; the public feeds follow', async () => {

@@ -1,12 +1,9 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../src/http/app';
-import { createStoryPageRouter } from '../src/http/story-page';
 import type { Story } from '../src/model';
 import { StoryQueries } from '../src/store/story-queries';
 import { IMPORTANCE_CONSTANTS, importanceScore, rankByImportance, storyImportance } from '../src/stories/importance';
 import { pickRelated, RelatedStoriesFinder } from '../src/stories/related';
+import { startApp, TEST_SITE_SERVER, type RunningApp } from './support/http-app';
 import { createTestServices, type TestServices } from './support/test-services';
 import { ingest } from './support/seed-stories';
 
@@ -83,7 +80,7 @@ describe('pickRelated (pure)', () => {
 
 describe('related stories and the story page, over a store filled by the ingest path', () => {
   let services: TestServices;
-  let server: Server;
+  let app: RunningApp;
   let origin: string;
   const byTitle = (pattern: RegExp): Story => {
     const found = services.stories.listForReview({ limit: 500, offset: 0 }).filter((story) => pattern.test(story.title));
@@ -94,6 +91,7 @@ describe('related stories and the story page, over a store filled by the ingest 
   beforeAll(async () => {
     const feed = (id: string, name: string) => ({ id, name, url: `http://127.0.0.1:9/${id}.rss` });
     services = createTestServices({
+      server: TEST_SITE_SERVER,
       feeds: [feed('framewire', 'Framewire'), feed('pixelpost', 'Pixel Post'), feed('modelbeat', 'Model Beat')],
     });
     const day = (d: number, h = 12) => new Date(Date.UTC(2026, 2, d, h)).toISOString();
@@ -118,26 +116,12 @@ describe('related stories and the story page, over a store filled by the ingest 
     ]);
     services.stories.applyDecision(byTitle(/leaked early/).id, { kind: 'reject' }, 'test-editor');
 
-    const related = new RelatedStoriesFinder(new StoryQueries(services.db));
-    const app = createApp({
-      reader: services.stories,
-      feedHealth: () => services.feeds.health(),
-      site: { baseUrl: 'http://news.example', title: 'Test Wire', description: 'test' },
-      extraRouters: [
-        createStoryPageRouter({
-          stories: services.stories,
-          related,
-          site: { baseUrl: 'http://news.example', title: 'Test Wire', description: 'test' },
-        }),
-      ],
-    });
-    server = app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    app = await startApp(services);
+    origin = app.origin;
   });
 
-  afterAll(() => {
-    server?.close();
+  afterAll(async () => {
+    await app?.close();
     services?.dispose();
   });
 
