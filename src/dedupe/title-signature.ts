@@ -101,7 +101,11 @@ export interface DuplicateCandidate {
   feedIds: string[];
 }
 
-/** The most similar candidate at or above the threshold, excluding stories the same feed already covered. */
+/**
+ * The most similar candidate at or above the threshold, excluding stories the same feed already covered.
+ * Feeds are checked last, only for a candidate that would win: the store loads a candidate's feeds
+ * lazily, so most candidates never cost that query.
+ */
 export function pickDuplicate(
   tokens: readonly string[],
   feedId: string,
@@ -111,12 +115,24 @@ export function pickDuplicate(
 ): { storyId: number; similarity: number } | null {
   let best: { storyId: number; similarity: number } | null = null;
   const own = new Set(tokens);
+  const minShared = Math.min(minSharedTokens, own.size);
   for (const candidate of candidates) {
-    if (candidate.feedIds.includes(feedId)) continue;
-    const shared = candidate.tokens.filter((token) => own.has(token)).length;
-    if (shared < Math.min(minSharedTokens, own.size)) continue;
-    const similarity = jaccard(tokens, candidate.tokens);
-    if (similarity >= threshold && (!best || similarity > best.similarity)) {
+    let shared = 0;
+    for (const token of candidate.tokens) if (own.has(token)) shared += 1;
+    if (shared < minShared) continue;
+    // Same value as jaccard(tokens, candidate.tokens) without allocating sets per candidate
+    // (a lookup sees ~100 candidates): distinct tokens are those not seen earlier in the array.
+    const theirs = candidate.tokens;
+    let distinctCount = 0;
+    let distinctShared = 0;
+    for (let i = 0; i < theirs.length; i += 1) {
+      if (theirs.indexOf(theirs[i]) !== i) continue;
+      distinctCount += 1;
+      if (own.has(theirs[i])) distinctShared += 1;
+    }
+    const similarity =
+      own.size === 0 || distinctCount === 0 ? 0 : distinctShared / (own.size + distinctCount - distinctShared);
+    if (similarity >= threshold && (!best || similarity > best.similarity) && !candidate.feedIds.includes(feedId)) {
       best = { storyId: candidate.storyId, similarity };
     }
   }

@@ -84,19 +84,35 @@ export class StoriesRepository implements PublishedStoryReader {
     this.db.prepare('UPDATE publication_state SET version = version + 1, last_modified = ? WHERE singleton = 1').run(at);
   }
 
+  private lookupCache: StoryLookup | null = null;
+
+  /** Prepared once per repository: statements are reused by every ingest transaction. */
   private lookup(): StoryLookup {
+    if (this.lookupCache) return this.lookupCache;
     const itemExists = this.db.prepare('SELECT 1 FROM items WHERE feed_id = ? AND guid = ?').pluck();
     const byUrl = this.db.prepare('SELECT story_id FROM items WHERE canonical_url = ? ORDER BY id LIMIT 1').pluck();
     const feedsOfStory = this.db.prepare('SELECT DISTINCT feed_id FROM items WHERE story_id = ?').pluck();
     // Bounded per bucket: a very common headline shape must not turn one lookup into a scan.
+    // A candidate's feeds are loaded only if its similarity makes it a match (see pickDuplicate):
+    // most candidates are dissimilar, and the per-candidate feed query was most of a lookup's cost.
     const candidates = this.db.prepare(`
-      SELECT DISTINCT b.story_id AS storyId, t.tokens AS tokens,
-        (SELECT json_group_array(DISTINCT feed_id) FROM items WHERE story_id = b.story_id) AS feedIds
+      SELECT DISTINCT b.story_id AS storyId, t.tokens AS tokens
       FROM json_each(@buckets) AS j
       JOIN story_title_buckets b ON b.bucket = j.value AND b.published_day BETWEEN @fromDay AND @toDay
       JOIN story_title_tokens t ON t.story_id = b.story_id
       LIMIT 200`);
-    return {
+    const candidate = (storyId: number, tokens: string): DuplicateCandidate => {
+      let feedIds: string[] | null = null;
+      return {
+        storyId,
+        tokens: tokens.split(' '),
+        get feedIds(): string[] {
+          feedIds ??= feedsOfStory.all(storyId) as string[];
+          return feedIds;
+        },
+      };
+    };
+    this.lookupCache = {
       itemExists: (feedId, guid) => itemExists.get(feedId, guid) !== undefined,
       storyByCanonicalUrl: (canonicalUrl) => {
         const storyId = byUrl.get(canonicalUrl) as number | undefined;
@@ -104,20 +120,11 @@ export class StoriesRepository implements PublishedStoryReader {
         return { storyId, feedIds: feedsOfStory.all(storyId) as string[] };
       },
       titleCandidates: (buckets, fromDay, toDay) =>
-        (
-          candidates.all({ buckets: JSON.stringify(buckets), fromDay, toDay }) as {
-            storyId: number;
-            tokens: string;
-            feedIds: string;
-          }[]
-        ).map(
-          (row): DuplicateCandidate => ({
-            storyId: row.storyId,
-            tokens: row.tokens.split(' '),
-            feedIds: JSON.parse(row.feedIds) as string[],
-          }),
+        (candidates.all({ buckets: JSON.stringify(buckets), fromDay, toDay }) as { storyId: number; tokens: string }[]).map(
+          (row) => candidate(row.storyId, row.tokens),
         ),
     };
+    return this.lookupCache;
   }
 
   /**
