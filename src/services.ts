@@ -28,7 +28,7 @@ export interface Services {
 export function createServices(config: LoadedConfig, logger: Logger): Services {
   const db = openDatabase(config.database.path);
   const feeds = new FeedsRepository(db);
-  const stories = new StoriesRepository(db, feeds, config.curation.autoPublishThreshold);
+  const stories = new StoriesRepository(db, feeds, config.curation.autoPublishThreshold, config.dedupe.windowDays);
   const republished = stories.applyCurationPolicy();
   if (republished > 0) logger.info('curation policy re-applied', { changed_stories: republished });
   const { model, trainedNow } = loadOrTrainClassifier(config.classifier.modelPath, config.classifier.corpusDir);

@@ -133,6 +133,15 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       CREATE INDEX digests_period_date ON digests (period_date);
     `,
   },
+  {
+    version: 4,
+    name: 'near-duplicate buckets move to memory; index stories by date',
+    sql: `
+      -- Headline LSH buckets are computed in memory from story_title_tokens (see store/recent-titles.ts).
+      DROP TABLE story_title_buckets;
+      CREATE INDEX stories_published_at ON stories (published_at);
+    `,
+  },
 ];
 
 export function migrate(db: Database.Database): number[] {

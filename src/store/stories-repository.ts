@@ -1,7 +1,6 @@
 import type Database from 'better-sqlite3';
 import { assignStory, type DedupeSettings, type StoryLookup } from '../dedupe/assign-story';
 import type { DuplicateCandidate } from '../dedupe/title-signature';
-import { epochDay } from '../dedupe/title-signature';
 import type {
   Classification,
   EditorAction,
@@ -15,6 +14,7 @@ import type {
   Story,
 } from '../model';
 import type { FeedsRepository, FetchSuccess } from './feeds-repository';
+import { RecentTitles } from './recent-titles';
 import { hydrateStories, type StoryRow } from './story-rows';
 
 export interface IngestCandidate {
@@ -63,11 +63,17 @@ const PUBLISHED_EXPRESSION = `CASE
     ELSE 0 END`;
 
 export class StoriesRepository implements PublishedStoryReader {
+  private readonly recentTitles: RecentTitles;
+
   constructor(
     private readonly db: Database.Database,
     private readonly feeds: FeedsRepository,
     private readonly autoPublishThreshold: number,
-  ) {}
+    /** Dedupe window in days; sizes the in-memory headline index (see RecentTitles). */
+    dedupeWindowDays = 7,
+  ) {
+    this.recentTitles = new RecentTitles(db, dedupeWindowDays);
+  }
 
   /** Re-applies the curation policy to every story, e.g. after the threshold changed in config. */
   applyCurationPolicy(): number {
@@ -92,20 +98,13 @@ export class StoriesRepository implements PublishedStoryReader {
     const itemExists = this.db.prepare('SELECT 1 FROM items WHERE feed_id = ? AND guid = ?').pluck();
     const byUrl = this.db.prepare('SELECT story_id FROM items WHERE canonical_url = ? ORDER BY id LIMIT 1').pluck();
     const feedsOfStory = this.db.prepare('SELECT DISTINCT feed_id FROM items WHERE story_id = ?').pluck();
-    // Bounded per bucket: a very common headline shape must not turn one lookup into a scan.
     // A candidate's feeds are loaded only if its similarity makes it a match (see pickDuplicate):
-    // most candidates are dissimilar, and the per-candidate feed query was most of a lookup's cost.
-    const candidates = this.db.prepare(`
-      SELECT DISTINCT b.story_id AS storyId, t.tokens AS tokens
-      FROM json_each(@buckets) AS j
-      JOIN story_title_buckets b ON b.bucket = j.value AND b.published_day BETWEEN @fromDay AND @toDay
-      JOIN story_title_tokens t ON t.story_id = b.story_id
-      LIMIT 200`);
-    const candidate = (storyId: number, tokens: string): DuplicateCandidate => {
+    // most candidates are dissimilar.
+    const candidate = (storyId: number, tokens: string[]): DuplicateCandidate => {
       let feedIds: string[] | null = null;
       return {
         storyId,
-        tokens: tokens.split(' '),
+        tokens,
         get feedIds(): string[] {
           feedIds ??= feedsOfStory.all(storyId) as string[];
           return feedIds;
@@ -120,9 +119,7 @@ export class StoriesRepository implements PublishedStoryReader {
         return { storyId, feedIds: feedsOfStory.all(storyId) as string[] };
       },
       titleCandidates: (buckets, fromDay, toDay) =>
-        (candidates.all({ buckets: JSON.stringify(buckets), fromDay, toDay }) as { storyId: number; tokens: string }[]).map(
-          (row) => candidate(row.storyId, row.tokens),
-        ),
+        this.recentTitles.candidates(buckets, fromDay, toDay).map((found) => candidate(found.storyId, found.tokens)),
     };
     return this.lookupCache;
   }
@@ -148,9 +145,6 @@ export class StoriesRepository implements PublishedStoryReader {
         has_feed_date, categories, label, confidence, terms, fetched_at)
       VALUES (@feedId, @storyId, @guid, @originalUrl, @canonicalUrl, @title, @summary, @author, @publishedAt,
         @hasFeedDate, @categories, @label, @confidence, @terms, @now)`);
-    const insertBucket = this.db.prepare(
-      'INSERT OR IGNORE INTO story_title_buckets (bucket, published_day, story_id) VALUES (?, ?, ?)',
-    );
     const insertTokens = this.db.prepare('INSERT INTO story_title_tokens (story_id, tokens) VALUES (?, ?)');
     const touchStory = this.db.prepare(
       `UPDATE stories SET outlet_count = (SELECT COUNT(DISTINCT feed_id) FROM items WHERE story_id = @storyId),
@@ -158,7 +152,9 @@ export class StoriesRepository implements PublishedStoryReader {
     );
     const publish = this.db.prepare(`UPDATE stories SET published = ${PUBLISHED_EXPRESSION} WHERE id = @storyId`);
 
-    return this.db.transaction((): IngestResult => {
+    const ingest = this.db.transaction((): IngestResult => {
+      // Under the write lock: stories another process stored since our last ingest become visible.
+      this.recentTitles.catchUp();
       const result: IngestResult = { inserted: 0, newStories: 0, joined: 0, alreadyStored: 0 };
       const now = success.at;
       for (const { item, classification } of candidates) {
@@ -188,9 +184,8 @@ export class StoriesRepository implements PublishedStoryReader {
               now,
             }).lastInsertRowid,
           );
-          const day = epochDay(item.publishedAt);
-          for (const bucket of assignment.buckets) insertBucket.run(bucket, day, storyId);
           insertTokens.run(storyId, assignment.tokens.join(' '));
+          this.recentTitles.added(storyId, assignment.tokens, assignment.buckets, item.publishedAt);
           result.newStories += 1;
         } else {
           storyId = assignment.storyId;
@@ -220,7 +215,16 @@ export class StoriesRepository implements PublishedStoryReader {
       this.feeds.recordSuccess(success);
       if (result.inserted > 0) this.bumpVersion(now);
       return result;
-    })();
+    });
+    try {
+      // IMMEDIATE: take the write lock first, so what catchUp reads cannot change before we write.
+      const result = ingest.immediate();
+      this.recentTitles.trim();
+      return result;
+    } catch (error) {
+      this.recentTitles.reset();
+      throw error;
+    }
   }
 
   listPublishedStories(query: PublishedFeedQuery): Story[] {

@@ -1,0 +1,80 @@
+import { lshBuckets } from './title-signature';
+
+export interface IndexedStory {
+  storyId: number;
+  tokens: string[];
+  /** Epoch day of the story's published date. */
+  day: number;
+}
+
+export interface IndexCandidate {
+  storyId: number;
+  tokens: string[];
+}
+
+/**
+ * In-memory LSH buckets of recent headlines. The database stays the source of truth (story
+ * tokens and dates); this is a cache of one date range of it, so a lookup costs a few Map probes
+ * instead of SQL joins, and memory is bounded by the stories in the range, not by the archive.
+ */
+export class NearDuplicateIndex {
+  private readonly storiesByBucket = new Map<number, number[]>();
+  private readonly stories = new Map<number, { tokens: string[]; day: number; buckets: number[] }>();
+
+  get size(): number {
+    return this.stories.size;
+  }
+
+  add(story: IndexedStory, buckets: readonly number[] = lshBuckets(story.tokens)): void {
+    if (this.stories.has(story.storyId) || buckets.length === 0) return;
+    this.stories.set(story.storyId, { tokens: story.tokens, day: story.day, buckets: [...buckets] });
+    for (const bucket of buckets) {
+      const list = this.storiesByBucket.get(bucket);
+      if (list) list.push(story.storyId);
+      else this.storiesByBucket.set(bucket, [story.storyId]);
+    }
+  }
+
+  /** Stories sharing a bucket with `buckets`, published within [fromDay, toDay]; at most `limit`, newest ids first. */
+  candidates(buckets: readonly number[], fromDay: number, toDay: number, limit = 500): IndexCandidate[] {
+    const seen = new Set<number>();
+    const found: IndexCandidate[] = [];
+    for (const bucket of buckets) {
+      const list = this.storiesByBucket.get(bucket);
+      if (!list) continue;
+      for (let i = list.length - 1; i >= 0; i -= 1) {
+        const storyId = list[i];
+        if (seen.has(storyId)) continue;
+        seen.add(storyId);
+        const story = this.stories.get(storyId)!;
+        if (story.day < fromDay || story.day > toDay) continue;
+        found.push({ storyId, tokens: story.tokens });
+        if (found.length >= limit) return found;
+      }
+    }
+    return found;
+  }
+
+  /** Forgets stories published before `day`; returns how many. */
+  evictBefore(day: number): number {
+    let evicted = 0;
+    for (const [storyId, story] of this.stories) {
+      if (story.day >= day) continue;
+      this.stories.delete(storyId);
+      for (const bucket of story.buckets) {
+        const list = this.storiesByBucket.get(bucket);
+        if (!list) continue;
+        const kept = list.filter((id) => id !== storyId);
+        if (kept.length === 0) this.storiesByBucket.delete(bucket);
+        else this.storiesByBucket.set(bucket, kept);
+      }
+      evicted += 1;
+    }
+    return evicted;
+  }
+
+  clear(): void {
+    this.stories.clear();
+    this.storiesByBucket.clear();
+  }
+}

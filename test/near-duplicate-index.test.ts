@@ -1,0 +1,88 @@
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { NearDuplicateIndex } from '../src/dedupe/near-duplicate-index';
+import { lshBuckets, titleTokens } from '../src/dedupe/title-signature';
+import { FeedsRepository } from '../src/store/feeds-repository';
+import { StoriesRepository } from '../src/store/stories-repository';
+import { ingest } from './support/seed-stories';
+import { createTestServices, type TestServices } from './support/test-services';
+
+const feeds = ['framewire', 'pixelpost', 'modelbeat'].map((id) => ({ id, name: id, url: `https://${id}.example/feed` }));
+
+describe('the in-memory near-duplicate index', () => {
+  it('finds headlines sharing a bucket within the date range only, and forgets evicted days', () => {
+    const index = new NearDuplicateIndex();
+    const veo = titleTokens('Google unveils Veo 4 with native audio and 4K output');
+    index.add({ storyId: 1, tokens: veo, day: 100 });
+    index.add({ storyId: 2, tokens: titleTokens('Midjourney V8 renders legible typography on posters'), day: 100 });
+    const query = titleTokens('Google unveils Veo 4, adding native audio and 4K output');
+    const buckets = lshBuckets(query);
+    expect(index.candidates(buckets, 95, 105).map((c) => c.storyId)).toEqual([1]);
+    expect(index.candidates(buckets, 101, 110)).toEqual([]);
+    expect(index.evictBefore(101)).toBe(2);
+    expect(index.candidates(buckets, 0, 200)).toEqual([]);
+    expect(index.size).toBe(0);
+  });
+});
+
+describe('near-duplicate detection through the store', () => {
+  let services: TestServices | undefined;
+  afterEach(() => services?.dispose());
+
+  it('sees stories another process stored (CLI and server share the database file)', () => {
+    services = createTestServices({ feeds });
+    // Warm this process's index, then let a second connection (another process) store a story.
+    ingest(services, 'framewire', [
+      { guid: 'a', title: 'Runway ships Gen-5 with minute-long shots', publishedAt: '2026-11-20T10:00:00.000Z', label: 'video' },
+    ]);
+    const other = new Database(services.config.database.path);
+    const otherFeeds = new FeedsRepository(other);
+    const otherStories = new StoriesRepository(other, otherFeeds, 0.6);
+    const item = {
+      feedId: 'pixelpost',
+      guid: 'b',
+      originalUrl: 'https://pixelpost.example/veo-4',
+      canonicalUrl: 'https://pixelpost.example/veo-4',
+      title: 'Google unveils Veo 4 with native audio and 4K output',
+      summary: '',
+      author: null,
+      publishedAt: '2026-11-21T10:00:00.000Z',
+      hasFeedDate: true,
+      categories: [],
+    };
+    otherStories.ingestFeedItems(
+      'pixelpost',
+      [{ item, classification: { label: 'video', confidence: 0.9, terms: [] } }],
+      { feedId: 'pixelpost', at: item.publishedAt, etag: null, lastModified: null },
+      services.config.dedupe,
+    );
+    other.close();
+
+    ingest(services, 'modelbeat', [
+      { guid: 'c', title: 'Google unveils Veo 4, adding native audio and 4K output', publishedAt: '2026-11-21T12:00:00.000Z', label: 'video' },
+    ]);
+    const veo = services.stories.listForReview({ limit: 10, offset: 0 }).filter((story) => /Veo 4/.test(story.title));
+    expect(veo).toHaveLength(1);
+    expect(veo[0].outlets.map((outlet) => outlet.feedId).sort()).toEqual(['modelbeat', 'pixelpost']);
+  });
+
+  it('an item older than everything in memory still joins its old story, and far-apart dates never join', () => {
+    services = createTestServices({ feeds });
+    ingest(services, 'framewire', [
+      { guid: 'old', title: 'Pika pivots to a social app built around AI video remixes', publishedAt: '2026-06-01T09:00:00.000Z', label: 'video' },
+      { guid: 'new', title: 'Luma Ray4 generates twenty-second clips with consistent characters', publishedAt: '2026-11-20T09:00:00.000Z', label: 'video' },
+    ]);
+    ingest(services, 'pixelpost', [
+      // Newer stories push the in-memory range forward...
+      { guid: 'n2', title: 'Krea real-time canvas turns sketches into finished renders', publishedAt: '2026-11-22T09:00:00.000Z', label: 'image' },
+      // ...and this backfilled item must still find June's story,
+      { guid: 'back', title: 'Pika pivots to a social app built around AI video remixes', publishedAt: '2026-06-02T09:00:00.000Z', label: 'video' },
+    ]);
+    ingest(services, 'modelbeat', [
+      // while the same headline months later is a new story (outside the ±7-day window).
+      { guid: 'later', title: 'Pika pivots to a social app built around AI video remixes', publishedAt: '2026-10-01T09:00:00.000Z', label: 'video' },
+    ]);
+    const pika = services.stories.listForReview({ limit: 10, offset: 0 }).filter((story) => /Pika/.test(story.title));
+    expect(pika.map((story) => story.outlets.map((outlet) => outlet.feedId).sort())).toEqual([['modelbeat'], ['framewire', 'pixelpost']]);
+  });
+});
