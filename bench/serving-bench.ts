@@ -1,11 +1,16 @@
 /**
  * Section 4: requests per second and p99 latency of /feeds/all.rss (200 and 304) against a bare
  * Express route, with autocannon in this process and the servers in a child process.
+ *
+ * The headline 200 and 304 loads send `Accept-Encoding: gzip`, as feed readers (Miniflux, FreshRSS,
+ * Inoreader, NetNewsWire) do; the identity 200 (no Accept-Encoding, e.g. plain curl) is measured too.
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
 import type { BenchPlan } from './bench-plan';
+import { getRaw } from './serving-raw-get';
 import type { ServingTargetReady } from './serving-target';
 
 export interface LoadFigures {
@@ -19,12 +24,21 @@ export interface LoadFigures {
 
 export interface ServingFigures {
   storeStories: number;
+  /** The feed's identity body. */
   feedBodyBytes: number;
+  /** The same feed as sent to `Accept-Encoding: gzip`. */
+  feedGzipBytes: number;
+  /** 200 with `Accept-Encoding: gzip`, as feed readers ask. */
   feed200: LoadFigures;
+  /** 200 without Accept-Encoding (identity body). */
+  feed200Identity: LoadFigures;
+  /** 304: `Accept-Encoding: gzip` and the gzip representation's ETag in If-None-Match. */
   feed304: LoadFigures;
   bare: LoadFigures;
-  /** The bare app sending the feed's bytes as a static string. */
+  /** The bare app sending the feed's gzip bytes as a static Buffer. */
   bareSameBody: LoadFigures;
+  /** The bare app sending the feed's identity bytes as a static string. */
+  bareSameBodyIdentity: LoadFigures;
   connections: number;
   seconds: number;
 }
@@ -57,19 +71,40 @@ export async function runServingBench(plan: BenchPlan, dbFile: string, storeStor
       child.once('exit', (code) => reject(new Error(`serving target exited with ${code}`)));
     });
     const feedUrl = `${ready.appOrigin}/feeds/all.rss`;
-    const first = await fetch(feedUrl);
-    const body = await first.text();
-    const etag = first.headers.get('etag');
-    if (first.status !== 200 || !etag) throw new Error(`GET ${feedUrl} answered ${first.status}, etag ${etag}`);
+    const gzipHeaders = { 'accept-encoding': 'gzip' };
+    const identity = await getRaw(feedUrl, {});
+    const gzip = await getRaw(feedUrl, gzipHeaders);
+    const gzipEtag = gzip.headers.etag;
+    if (identity.status !== 200 || gzip.status !== 200 || !gzipEtag) {
+      throw new Error(`GET ${feedUrl} answered ${identity.status} (identity) and ${gzip.status} (gzip), gzip etag ${gzipEtag}`);
+    }
+    // The figures only mean something if the app really sends what a reader would get.
+    if (gzip.headers['content-encoding'] !== 'gzip' || !gunzipSync(gzip.body).equals(identity.body)) {
+      throw new Error(`GET ${feedUrl} with Accept-Encoding: gzip did not send the identity body gzip-compressed`);
+    }
     const { autocannonSeconds: seconds, autocannonConnections: connections } = plan;
     // A second of warm-up per target so JIT and caches are in the steady state being measured.
-    await load(feedUrl, {}, 200, 1, connections);
-    const feed200 = await load(feedUrl, {}, 200, seconds, connections);
-    const feed304 = await load(feedUrl, { 'if-none-match': etag }, 304, seconds, connections);
+    await load(feedUrl, gzipHeaders, 200, 1, connections);
+    const feed200 = await load(feedUrl, gzipHeaders, 200, seconds, connections);
+    const feed200Identity = await load(feedUrl, {}, 200, seconds, connections);
+    const feed304 = await load(feedUrl, { ...gzipHeaders, 'if-none-match': gzipEtag }, 304, seconds, connections);
     await load(`${ready.bareOrigin}/`, {}, 200, 1, connections);
     const bare = await load(`${ready.bareOrigin}/`, {}, 200, seconds, connections);
-    const bareSameBody = await load(`${ready.bareOrigin}/same-body`, {}, 200, seconds, connections);
-    return { storeStories, feedBodyBytes: Buffer.byteLength(body), feed200, feed304, bare, bareSameBody, connections, seconds };
+    const bareSameBody = await load(`${ready.bareOrigin}/same-body-gzip`, gzipHeaders, 200, seconds, connections);
+    const bareSameBodyIdentity = await load(`${ready.bareOrigin}/same-body`, {}, 200, seconds, connections);
+    return {
+      storeStories,
+      feedBodyBytes: identity.body.length,
+      feedGzipBytes: gzip.body.length,
+      feed200,
+      feed200Identity,
+      feed304,
+      bare,
+      bareSameBody,
+      bareSameBodyIdentity,
+      connections,
+      seconds,
+    };
   } finally {
     child.disconnect();
   }

@@ -1,13 +1,14 @@
 /**
  * Child process for section 4: the real public app (createApp) over a copy of the filled store, and
- * a bare Express app with one trivial route as the yardstick (plus /same-body, the feed's bytes as a
- * static string), both on 127.0.0.1:0 in this process,
+ * a bare Express app with one trivial route as the yardstick (plus /same-body and /same-body-gzip, the
+ * feed's identity and gzip bytes as static content), both on 127.0.0.1:0 in this process,
  * so both compete for the same core while the load generator runs in the parent.
  * Sends { appOrigin, bareOrigin } to the parent over IPC and runs until disconnected.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import { getRaw } from './serving-raw-get';
 import { createApp } from '../src/http/app';
 import { openDatabase } from '../src/store/open-database';
 import { FeedsRepository } from '../src/store/feeds-repository';
@@ -45,10 +46,15 @@ async function main(): Promise<void> {
   });
   const [appServer, bareServer] = await Promise.all([listen(app), listen(bare)]);
   // The same bytes as the feed, from a route that does nothing else: separates the app's own cost
-  // from the cost of moving a ~70 KB body through HTTP and the load generator.
-  const feedBody = await (await fetch(`${appServer.origin}/feeds/all.rss`)).text();
+  // from the cost of moving the body through HTTP and the load generator.
+  const feedUrl = `${appServer.origin}/feeds/all.rss`;
+  const [identity, gzip] = await Promise.all([getRaw(feedUrl, {}), getRaw(feedUrl, { 'accept-encoding': 'gzip' })]);
   bare.get('/same-body', (_req, res) => {
-    res.type('application/rss+xml').send(feedBody);
+    res.type('application/rss+xml').send(identity.body.toString('utf8'));
+  });
+  bare.get('/same-body-gzip', (_req, res) => {
+    res.type('application/rss+xml').setHeader('Content-Encoding', 'gzip');
+    res.send(gzip.body);
   });
   const ready: ServingTargetReady = { appOrigin: appServer.origin, bareOrigin: bareServer.origin };
   process.send(ready);

@@ -1,3 +1,5 @@
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import Parser from 'rss-parser';
 import { parseStringPromise } from 'xml2js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -232,6 +234,37 @@ describe('digests over a store filled by the ingest path', () => {
     expect(after.status).toBe(200);
     expect(after.headers.get('etag')).not.toBe(etag);
     expect(await after.text()).toContain('digest/2026-03-19');
+  });
+
+  it('serves the digest feed gzip-compressed to readers that accept it, with its own ETag that also yields 304', async () => {
+    const get = (headers: Record<string, string>) =>
+      new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+        httpRequest(`${origin}/feeds/digest.rss`, { headers }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        })
+          .on('error', reject)
+          .end();
+      });
+    const identity = await get({});
+    const gzip = await get({ 'Accept-Encoding': 'gzip' });
+    expect(identity.headers['content-encoding']).toBeUndefined();
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    expect(Number(gzip.headers['content-length'])).toBe(gzip.body.length);
+    expect(gunzipSync(gzip.body).equals(identity.body)).toBe(true);
+    const rss = await new Parser().parseString(gunzipSync(gzip.body).toString('utf8'));
+    expect(rss.items[0].guid).toMatch(/^tag:news\.example,2026:digest\//);
+    for (const response of [identity, gzip]) expect(response.headers.vary).toBe('Accept-Encoding');
+    expect(gzip.headers.etag).not.toBe(identity.headers.etag);
+    expect((await get({ 'Accept-Encoding': 'gzip;q=0' })).headers['content-encoding']).toBeUndefined();
+    for (const held of [identity.headers.etag!, gzip.headers.etag!]) {
+      for (const acceptEncoding of ['gzip', 'identity']) {
+        const res = await get({ 'Accept-Encoding': acceptEncoding, 'If-None-Match': held });
+        expect(res.status, `${held} / ${acceptEncoding}`).toBe(304);
+        expect(res.headers.etag).toBe(held);
+      }
+    }
   });
 
   it('serves an issue page and 404s for unknown dates and formats', async () => {

@@ -1,11 +1,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import express from 'express';
 import Parser from 'rss-parser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp, type HttpLogger } from '../src/http/app';
 import type { HealthReport } from '../src/http/health-route';
+import { negotiateContentCoding } from '../src/http/send-cached-feed';
 import type { FeedHealth, Label, PublishedFeedQuery, PublishedStoryReader, Story } from '../src/model';
 import { listenOnLoopback, type RunningApp } from './support/http-app';
 
@@ -113,6 +116,27 @@ interface ErrorBody {
   message: string;
 }
 const readJson = async <T>(res: Response): Promise<T> => (await res.json()) as T;
+
+interface RawResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  /** The bytes as sent, still content-coded (fetch would decode them and hide the coding). */
+  body: Buffer;
+}
+
+/** One request with exactly these headers (Node's http client adds no Accept-Encoding of its own). */
+function rawRequest(url: string, headers: Record<string, string> = {}, method = 'GET'): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 /** Inverse of escape-html (what a reader does with Atom type="html"). */
 const decodeHtml = (text: string) =>
@@ -247,15 +271,18 @@ describe('feeds over HTTP', () => {
     expect(reader.listCalls - before).toBe(2);
   });
 
-  it('supports HEAD with headers and no body', async () => {
-    const get = await fetch(`${base}/feeds/all.json`);
-    const getBody = await get.arrayBuffer();
-    const head = await fetch(`${base}/feeds/all.json`, { method: 'HEAD' });
-    expect(head.status).toBe(200);
-    expect(head.headers.get('etag')).toBe(get.headers.get('etag'));
-    expect(head.headers.get('content-type')).toBe('application/feed+json; charset=utf-8');
-    expect(Number(head.headers.get('content-length'))).toBe(getBody.byteLength);
-    expect((await head.arrayBuffer()).byteLength).toBe(0);
+  it('supports HEAD with the headers of the same GET and no body, for each content coding', async () => {
+    for (const acceptEncoding of ['identity', 'gzip', 'br']) {
+      const get = await rawRequest(`${base}/feeds/all.json`, { 'Accept-Encoding': acceptEncoding });
+      const head = await rawRequest(`${base}/feeds/all.json`, { 'Accept-Encoding': acceptEncoding }, 'HEAD');
+      expect(head.status).toBe(200);
+      for (const name of ['etag', 'content-type', 'content-encoding', 'content-length', 'vary', 'last-modified']) {
+        expect(head.headers[name], `${acceptEncoding}: ${name}`).toBe(get.headers[name]);
+      }
+      expect(head.headers['content-type']).toBe('application/feed+json; charset=utf-8');
+      expect(Number(head.headers['content-length'])).toBe(get.body.length);
+      expect(head.body.length).toBe(0);
+    }
   });
 
   it('pages with limit and page', async () => {
@@ -290,6 +317,120 @@ describe('feeds over HTTP', () => {
       expect(body.error).toBe('bad_request');
       expect(body.message, url).toMatch(message);
     }
+  });
+});
+
+describe('compressed feeds (what feed readers ask for)', () => {
+  const feedUrls = ['/feeds/all.rss', '/feeds/video.atom', '/feeds/image.json'];
+
+  it('sends gzip to a client that accepts it, and the bytes decompress to exactly the identity body', async () => {
+    for (const url of feedUrls) {
+      const identity = await rawRequest(`${base}${url}`);
+      const gzip = await rawRequest(`${base}${url}`, { 'Accept-Encoding': 'gzip' });
+      expect(identity.status, url).toBe(200);
+      expect(identity.headers['content-encoding'], url).toBeUndefined();
+      expect(Number(identity.headers['content-length']), url).toBe(identity.body.length);
+      expect(gzip.status, url).toBe(200);
+      expect(gzip.headers['content-encoding'], url).toBe('gzip');
+      expect(gzip.headers['content-type'], url).toBe(identity.headers['content-type']);
+      expect(Number(gzip.headers['content-length']), url).toBe(gzip.body.length);
+      expect(gzip.body.length, url).toBeLessThan(identity.body.length / 2);
+      expect(gunzipSync(gzip.body).equals(identity.body), url).toBe(true);
+      for (const response of [identity, gzip]) expect(response.headers.vary, url).toBe('Accept-Encoding');
+    }
+  });
+
+  it('a gzip RSS response parses with rss-parser to the published stories', async () => {
+    const gzip = await rawRequest(`${base}/feeds/all.rss`, { 'Accept-Encoding': 'gzip, deflate' });
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    const feed = await parser.parseString(gunzipSync(gzip.body).toString('utf8'));
+    const expected = reader.listPublishedStories({ category: 'all', limit: 50, offset: 0 });
+    expect(feed.items.map((item) => item.link)).toEqual(expected.map((s) => s.url));
+    expect(feed.items[0].title).toBe('Runway <script>alert(1)</script> Gen-5 & "friends"');
+  });
+
+  it('sends brotli to browsers, and identity when gzip is refused with q=0', async () => {
+    const identity = await rawRequest(`${base}/feeds/all.atom`, { 'Accept-Encoding': 'identity' });
+    const br = await rawRequest(`${base}/feeds/all.atom`, { 'Accept-Encoding': 'gzip, deflate, br, zstd' });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(brotliDecompressSync(br.body).equals(identity.body)).toBe(true);
+    for (const acceptEncoding of ['gzip;q=0', 'GZIP; q=0.000, deflate', 'br;q=0, gzip;q=0', 'x-gzip;q=0', '']) {
+      const res = await rawRequest(`${base}/feeds/all.atom`, { 'Accept-Encoding': acceptEncoding });
+      expect(res.headers['content-encoding'], acceptEncoding).toBeUndefined();
+      expect(res.body.equals(identity.body), acceptEncoding).toBe(true);
+      expect(res.headers.etag, acceptEncoding).toBe(identity.headers.etag);
+    }
+  });
+
+  it('gives each coding its own strong ETag, and any current one yields 304 whatever coding is asked for', async () => {
+    const identity = await rawRequest(`${base}/feeds/video.rss`, { 'Accept-Encoding': 'identity' });
+    const gzip = await rawRequest(`${base}/feeds/video.rss`, { 'Accept-Encoding': 'gzip' });
+    const br = await rawRequest(`${base}/feeds/video.rss`, { 'Accept-Encoding': 'br' });
+    const tags = [identity, gzip, br].map((res) => res.headers.etag as string);
+    for (const tag of tags) expect(tag).toMatch(/^"v1-[0-9a-f]{16}"$/);
+    expect(new Set(tags).size).toBe(3);
+
+    for (const held of tags) {
+      for (const acceptEncoding of ['identity', 'gzip', 'br']) {
+        const res = await rawRequest(`${base}/feeds/video.rss`, { 'Accept-Encoding': acceptEncoding, 'If-None-Match': held });
+        expect(res.status, `${held} / ${acceptEncoding}`).toBe(304);
+        expect(res.body.length).toBe(0);
+        // The 304 names what the client holds, so its cache refreshes that stored response.
+        expect(res.headers.etag).toBe(held);
+        expect(res.headers.vary).toBe('Accept-Encoding');
+        expect(res.headers['content-encoding']).toBeUndefined();
+      }
+    }
+    const weakList = await rawRequest(`${base}/feeds/video.rss`, { 'Accept-Encoding': 'gzip', 'If-None-Match': `"other", W/${tags[1]}` });
+    expect(weakList.status).toBe(304);
+    const star = await rawRequest(`${base}/feeds/video.rss`, { 'Accept-Encoding': 'gzip', 'If-None-Match': '*' });
+    expect(star.status).toBe(304);
+    expect(star.headers.etag).toBe(tags[1]);
+
+    // A tag for one feed is no validator for another feed.
+    const otherFeed = await rawRequest(`${base}/feeds/image.rss`, { 'Accept-Encoding': 'gzip', 'If-None-Match': tags[1] });
+    expect(otherFeed.status).toBe(200);
+
+    reader.version = 2;
+    for (const held of tags) {
+      const res = await rawRequest(`${base}/feeds/video.rss`, { 'Accept-Encoding': 'gzip', 'If-None-Match': held });
+      expect(res.status).toBe(200);
+      expect(res.headers.etag).toMatch(/^"v2-/);
+      expect(tags).not.toContain(res.headers.etag);
+    }
+  });
+
+  it('renders and compresses once per version, however many codings are asked for', async () => {
+    reader.version = 77;
+    const before = reader.listCalls;
+    for (const acceptEncoding of ['gzip', 'identity', 'br', 'gzip', 'gzip;q=0']) {
+      expect((await rawRequest(`${base}/feeds/all.rss?limit=7`, { 'Accept-Encoding': acceptEncoding })).status).toBe(200);
+    }
+    expect(reader.listCalls - before).toBe(1);
+  });
+
+  it('negotiates Accept-Encoding by q-value, with * and identity rules', () => {
+    const cases: [string | undefined, string][] = [
+      [undefined, 'identity'],
+      ['', 'identity'],
+      ['gzip', 'gzip'],
+      ['x-gzip', 'gzip'],
+      ['gzip, deflate', 'gzip'],
+      ['gzip, deflate, br', 'br'],
+      ['br;q=0.5, gzip', 'gzip'],
+      ['gzip;q=0.5, identity', 'identity'],
+      ['gzip;q=0', 'identity'],
+      ['deflate', 'identity'],
+      ['*', 'br'],
+      ['*;q=0.5, br;q=0', 'gzip'],
+      ['identity;q=0, gzip;q=0.1', 'gzip'],
+      ['*;q=0', 'identity'],
+      ['gzip;q=2', 'identity'],
+      ['gzip;q=0.1234', 'identity'],
+      ['gzip ; q=1.000 , br;q=0.999', 'gzip'],
+      ['gzip;level=9', 'gzip'],
+    ];
+    for (const [header, expected] of cases) expect(negotiateContentCoding(header), String(header)).toBe(expected);
   });
 });
 

@@ -2,9 +2,9 @@
  * The digest: GET/HEAD /feeds/digest.(rss|atom|json) (one entry per stored issue, newest first) and
  * /digests/:date (an issue as a web page; the feed entries link there).
  *
- * Conditional GET works like /feeds/:category.:format (publish/etag.ts): the ETag comes from the digest
- * table's version (the newest issue id; issues are immutable, so nothing else can change the feed), so a
- * current client gets a 304 before anything is read or rendered.
+ * Conditional GET and compression work like /feeds/:category.:format (send-cached-feed.ts): the ETag
+ * comes from the digest table's version (the newest issue id; issues are immutable, so nothing else can
+ * change the feed), so a current client gets a 304 before anything is read or rendered.
  *
  * Mounting: the general feed router answers every /feeds/<name>.<format> (400 for unknown categories), so
  * this router must be mounted BEFORE it, or /feeds/digest.* never reaches it.
@@ -20,10 +20,11 @@ import {
   DIGEST_FEED_CONTENT_TYPES,
   renderDigestFeed,
 } from '../digest/digest-feed';
-import { feedEtag, httpDate, isNotModified } from '../publish/etag';
+import { feedEtags, httpDate } from '../publish/etag';
 import { FEED_FORMATS, FEED_FORMAT_NAMES, FEED_MEDIA_TYPES, isFeedFormat, type SiteInfo } from '../publish/feed-builder';
-import { FeedCache } from '../publish/feed-cache';
+import { FeedCache, type EncodedFeed } from '../publish/feed-cache';
 import type { DigestsRepository } from '../store/digests-repository';
+import { sendCachedFeed } from './send-cached-feed';
 import { renderPageShell } from './story-page';
 import { toFeedText } from '../publish/xml-safe-text';
 
@@ -42,7 +43,7 @@ export function createDigestRouter(deps: DigestRouteDeps): express.Router {
   const { digests, site } = deps;
   const router = express.Router();
   // Private to this router, so the fixed category key never collides with the story feeds' cache.
-  const cache = new FeedCache(FEED_FORMATS.length * 2);
+  const cache = new FeedCache<EncodedFeed>(FEED_FORMATS.length * 2);
   const etagVariant = `digest\n${RENDERER_REVISION}\n${site.baseUrl}\n${site.title}`;
 
   router.get('/feeds/digest.:format', (req: Request, res: Response) => {
@@ -55,21 +56,13 @@ export function createDigestRouter(deps: DigestRouteDeps): express.Router {
       return;
     }
     const { version, lastModified } = digests.feedState();
-    const etag = feedEtag({ version, format, category: 'all', limit: DIGEST_FEED_LIMIT, offset: 0, variant: etagVariant });
-    const lastModifiedHeader = httpDate(lastModified);
-    res.setHeader('ETag', etag);
-    if (lastModifiedHeader !== null) res.setHeader('Last-Modified', lastModifiedHeader);
-    res.setHeader('Cache-Control', 'public, max-age=300');
-    res.setHeader('Access-Control-Allow-Origin', '*');
-    if (isNotModified({ ifNoneMatch: req.get('If-None-Match'), ifModifiedSince: req.get('If-Modified-Since') }, { etag, lastModified: lastModifiedHeader })) {
-      res.status(304).end();
-      return;
-    }
-    const body = cache.getOrRender({ format, category: 'all', limit: DIGEST_FEED_LIMIT, offset: 0, version }, () =>
-      renderDigestFeed(format, digests.listNewest(DIGEST_FEED_LIMIT), site),
-    );
-    res.status(200).setHeader('Content-Type', DIGEST_FEED_CONTENT_TYPES[format]);
-    res.send(body);
+    sendCachedFeed(req, res, cache, {
+      key: { format, category: 'all', limit: DIGEST_FEED_LIMIT, offset: 0, version },
+      contentType: DIGEST_FEED_CONTENT_TYPES[format],
+      lastModified: httpDate(lastModified),
+      etags: () => feedEtags({ version, format, category: 'all', limit: DIGEST_FEED_LIMIT, offset: 0, variant: etagVariant }),
+      render: () => renderDigestFeed(format, digests.listNewest(DIGEST_FEED_LIMIT), site),
+    });
   });
 
   router.get('/digests/:date', (req: Request, res: Response) => {

@@ -2,7 +2,8 @@
  * Public subscriber feeds: GET/HEAD /feeds/:category.:format
  *
  * Order of work per request, cheapest first: validate input -> read the publication version ->
- * answer 304 if the client's copy is current -> serve a cached body -> only then read stories and render.
+ * answer 304 if the client's copy is current -> serve a cached body -> only then read stories and render
+ * (the last three, with gzip/brotli negotiation, in send-cached-feed.ts).
  */
 import express from 'express';
 import type { Request, Response } from 'express';
@@ -18,8 +19,9 @@ import {
   type FeedFormat,
   type SiteInfo,
 } from '../publish/feed-builder';
-import type { FeedCache } from '../publish/feed-cache';
-import { feedEtag, httpDate, isNotModified } from '../publish/etag';
+import type { EncodedFeed, FeedCache } from '../publish/feed-cache';
+import { feedEtags, httpDate } from '../publish/etag';
+import { sendCachedFeed } from './send-cached-feed';
 
 export const DEFAULT_FEED_LIMIT = 50;
 export const MAX_FEED_LIMIT = 200;
@@ -32,7 +34,8 @@ const RENDERER_REVISION = '1';
 export interface FeedRouteDeps {
   reader: PublishedStoryReader;
   site: SiteInfo;
-  cache: FeedCache;
+  /** Rendered and compressed bodies by version; shared by nothing else. */
+  cache: FeedCache<EncodedFeed>;
 }
 
 export type FeedPaging = { limit: number; page: number; offset: number };
@@ -89,30 +92,16 @@ export function createFeedRouter(deps: FeedRouteDeps): express.Router {
     const { limit, offset } = pagingResult.paging;
 
     const { version, lastModified } = reader.publicationState();
-    const etag = feedEtag({ version, format, category, limit, offset, variant: etagVariant });
-    const lastModifiedHeader = httpDate(lastModified);
-
-    res.setHeader('ETag', etag);
-    if (lastModifiedHeader !== null) res.setHeader('Last-Modified', lastModifiedHeader);
-    res.setHeader('Cache-Control', 'public, max-age=300');
-    // Public data; lets browser-based readers fetch the JSON Feed directly.
-    res.setHeader('Access-Control-Allow-Origin', '*');
-
-    const conditional = {
-      ifNoneMatch: req.get('If-None-Match'),
-      ifModifiedSince: req.get('If-Modified-Since'),
-    };
-    if (isNotModified(conditional, { etag, lastModified: lastModifiedHeader })) {
-      return res.status(304).end();
-    }
-
-    const body = cache.getOrRender({ format, category, limit, offset, version }, () =>
-      renderFeed(format, category, reader.listPublishedStories({ category, limit, offset }), site, {
-        updated: lastModified !== null ? new Date(lastModified) : undefined,
-      }),
-    );
-    res.status(200).setHeader('Content-Type', CONTENT_TYPES[format]);
-    return res.send(body);
+    sendCachedFeed(req, res, cache, {
+      key: { format, category, limit, offset, version },
+      contentType: CONTENT_TYPES[format],
+      lastModified: httpDate(lastModified),
+      etags: () => feedEtags({ version, format, category, limit, offset, variant: etagVariant }),
+      render: () =>
+        renderFeed(format, category, reader.listPublishedStories({ category, limit, offset }), site, {
+          updated: lastModified !== null ? new Date(lastModified) : undefined,
+        }),
+    });
   });
 
   // A feed path without an extension is a common typo; say what the URL must look like instead of a bare 404.
