@@ -69,7 +69,12 @@ export interface DigestFeedState {
 }
 
 export class DigestsRepository {
-  constructor(private readonly db: Database.Database) {}
+  /** Read on every digest feed request: prepared once. */
+  private readonly feedStateQuery: Database.Statement;
+
+  constructor(private readonly db: Database.Database) {
+    this.feedStateQuery = db.prepare('SELECT id, created_at FROM digests ORDER BY id DESC LIMIT 1');
+  }
 
   findByPeriodEnd(periodEnd: Date): Digest | null {
     const row = this.db.prepare('SELECT * FROM digests WHERE period_end = ?').get(periodEnd.toISOString()) as
@@ -116,7 +121,7 @@ export class DigestsRepository {
   }
 
   feedState(): DigestFeedState {
-    const row = this.db.prepare('SELECT id, created_at FROM digests ORDER BY id DESC LIMIT 1').get() as
+    const row = this.feedStateQuery.get() as
       | { id: number; created_at: string }
       | undefined;
     return row ? { version: row.id, lastModified: row.created_at } : { version: 0, lastModified: null };

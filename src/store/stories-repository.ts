@@ -73,6 +73,7 @@ export class StoriesRepository implements PublishedStoryReader {
     dedupeWindowDays = 7,
   ) {
     this.recentTitles = new RecentTitles(db, dedupeWindowDays);
+    this.publicationStateQuery = db.prepare('SELECT version, last_modified FROM publication_state WHERE singleton = 1');
   }
 
   /** Re-applies the curation policy to every story, e.g. after the threshold changed in config. */
@@ -245,8 +246,11 @@ export class StoriesRepository implements PublishedStoryReader {
     return hydrateStories(this.db, rows);
   }
 
+  /** Read on every feed request (ETag check): prepared once. */
+  private readonly publicationStateQuery: Database.Statement;
+
   publicationState(): { version: number; lastModified: string | null } {
-    const row = this.db.prepare('SELECT version, last_modified FROM publication_state WHERE singleton = 1').get() as {
+    const row = this.publicationStateQuery.get() as {
       version: number;
       last_modified: string | null;
     };
