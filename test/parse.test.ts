@@ -3,7 +3,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { FeedSource } from '../src/model';
+import xml2js from 'xml2js';
 import { parseFeedDocument } from '../src/parse/parse-feed';
+import { htmlToPlainText, htmlToPlainTextByConverter } from '../src/parse/plain-text';
+import { prepareFeedXml } from '../src/parse/prepare-xml';
+import { parseXmlTree } from '../src/parse/xml-tree';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'feeds');
 const fixture = (name: string): string => readFileSync(join(fixtures, name), 'utf8');
@@ -225,5 +229,104 @@ describe('parseFeedDocument: large feeds', () => {
     const result = await parseOk(bigFeed(50), feed.url, 10);
     expect(result.items).toHaveLength(10);
     expect(result.skipped).toBe(40);
+  });
+});
+
+describe('parse stage shortcuts give exactly the full path results', () => {
+  it('plain text and simple summaries read the same through the shortcuts as through html-to-text', () => {
+    const inputs = [
+      // Plain text: no markup, only whitespace of every kind to collapse.
+      'Runway ships Gen-4',
+      '  Leading and trailing  ',
+      'Tabs\tand\nnew\r\nlines  and   runs',
+      'No-break\u00A0spaces, zero\u200Bwidth and \uFEFFBOM, ideographic\u3000space, \u2028line separator',
+      'Single spaces only, nothing to collapse.',
+      '',
+      '   ',
+      // Simple HTML, the common feed summary shape.
+      '<p>Canva&#8217;s update adds sticker packs.</p><p>Costs $14 on the <em>Pro</em> plan &amp; more.</p><p><a href="#more">Continue reading &#8594;</a></p>',
+      'Line<br>break<br/>and</br>more',
+      '<p>One</p><p>Two</p>Three<img src="x.png" alt="a > b">Four',
+      '<P>Upper <STRONG>case</STRONG></P> tags &nbsp;&hellip;&mdash;&rsquo;&#x1F600;',
+      'AT&T and Q & A',
+      '<span class="a">nested <b>inline <i>tags</i></b></span>',
+      // Shapes the shortcut leaves to html-to-text.
+      '<p>a<div>b</div><ul><li>c</li></ul></p>',
+      '<em>para <p>inside</p> inline</em> after',
+      'Legacy &copy 2025 and &amp without semicolons',
+      '<!-- comment --><p>text</p>',
+      '<h1>Heading</h1><table><tr><td>cell</td></tr></table>',
+      'a < b and c > d',
+      '&#0; &#128; &#xD800; &unknown;',
+    ];
+    for (const input of inputs) expect(htmlToPlainText(input), JSON.stringify(input)).toBe(htmlToPlainTextByConverter(input));
+  });
+
+  it('the fast XML tree is the tree xml2js builds, key order included', async () => {
+    const documents = [fixture('rss2.xml'), fixture('rdf.xml'), fixture('atom.xml')];
+    documents.push(
+      '<rss version="2.0"><channel><title a="1">  </title><item><title><![CDATA[ ]]></title><description>  <![CDATA[<p>x</p>]]> </description><category domain="d">One</category><category>Two</category><empty/><spaces>   </spaces></item></channel></rss>',
+      // Character references in text, and look-alike runs after a '>' inside attributes, comments, PIs and CDATA.
+      '<?xml version="1.0"?><?pi x>&amp;y?><rss version="2.0"><channel><title a="b>&amp;c">t &amp; u &lt;b&gt;</title><!-- >&amp; --><item><title><![CDATA[a > &amp;]]> &lt;b&gt; &quot;q&apos;</title><description>&lt;p&gt;One &amp;amp; two&lt;/p&gt;</description><link>https://x.example/1?a=1&amp;b=2</link></item></channel></rss>',
+    );
+    for (const raw of documents) {
+      const prepared = prepareFeedXml(raw);
+      if (!prepared.ok) throw new Error(prepared.error.message);
+      const expected: unknown = await new xml2js.Parser().parseStringPromise(prepared.xml);
+      expect(JSON.stringify(parseXmlTree(prepared.xml))).toBe(JSON.stringify(expected));
+    }
+  });
+
+  it('leaves malformed XML and element names xml2js treats specially to xml2js, with its results', async () => {
+    expect(parseXmlTree('<rss version="2.0"><channel></rss>')).toBeNull();
+    expect(parseXmlTree('<rss version="2.0"><channel><item><cdata>x</cdata></item></channel></rss>')).toBeNull();
+    // Through the fallback, such a document still parses; a broken one fails with xml2js's message.
+    const special = await parseOk(
+      '<rss version="2.0"><channel><title>t</title><item><title>Kept</title><link>https://x.example/1</link><constructor>odd</constructor></item></channel></rss>',
+    );
+    expect(special.items.map((item) => item.title)).toEqual(['Kept']);
+    const broken = await parseFeedDocument('<rss version="2.0"><channel><title>t</channel></rss>', feed, fetchedAt, feed.url);
+    expect(broken).toMatchObject({ ok: false, error: { code: 'malformed', message: expect.stringMatching(/Unexpected close tag\s+Line: 0\s+Column: \d+/) } });
+  });
+
+  it('gives every document its own result when many are parsed at once', async () => {
+    const documents = Array.from(
+      { length: 12 },
+      (_, i) => `<rss version="2.0"><channel><title>Feed ${i}</title>${Array.from({ length: i + 1 }, (__, j) => `<item><title>Story ${i}.${j}</title><link>https://x.example/${i}/${j}</link></item>`).join('')}</channel></rss>`,
+    );
+    documents.push('<rss version="2.0"><channel><title>broken</title><item>');
+    const sequential = [];
+    for (const xml of documents) sequential.push(await parseFeedDocument(xml, feed, fetchedAt, feed.url));
+    const concurrent = await Promise.all(documents.map((xml) => parseFeedDocument(xml, feed, fetchedAt, feed.url)));
+    expect(concurrent).toEqual(sequential);
+    expect(concurrent.map((result) => (result.ok ? `${result.feedTitle}:${result.items.length}` : 'failed'))).toEqual([
+      ...documents.slice(0, 12).map((_, i) => `Feed ${i}:${i + 1}`),
+      'failed',
+    ]);
+  });
+
+  it('prepares a document with tens of thousands of CDATA sections and no comments in linear time', async () => {
+    const sections = '<![CDATA[x]]>'.repeat(60_000);
+    const xml = `<rss version="2.0"><channel><title>t</title><item><title>Many sections</title><link>https://x.example/1</link><description>${sections}</description></item></channel></rss>`;
+    const started = performance.now();
+    const [item] = (await parseOk(xml)).items;
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(item.summary).toMatch(/^x{599}…$/);
+  });
+
+  it('answers quickly for documents full of character references or of XML errors', async () => {
+    const hostile = [
+      `<rss version="2.0"><channel><title>t</title>${'<a&amp;'.repeat(100_000)}`,
+      `<rss version="2.0"><channel><title a="${'&amp;'.repeat(200_000)}">t</title></channel></rss>`,
+      `<rss version="2.0"><channel><title>${'&lt;'.repeat(200_000)}</title></channel></rss>`,
+      `<rss version="2.0"><channel>${'<t>&amp;</t>'.repeat(100_000)}</channel></rss>`,
+      `<rss version="2.0"><channel><title>t</title></channel></rss>${'<x>'.repeat(100_000)}`,
+    ];
+    for (const xml of hostile) {
+      const started = performance.now();
+      const result = await parseFeedDocument(xml, feed, fetchedAt, feed.url);
+      expect(performance.now() - started, xml.slice(0, 60)).toBeLessThan(1_500);
+      expect(typeof result.ok).toBe('boolean');
+    }
   });
 });

@@ -5,6 +5,7 @@ import type { FeedSource, NormalizedItem } from '../model';
 import { chooseItemDate } from './item-date';
 import { htmlToPlainText, truncateOnWord } from './plain-text';
 import { prepareFeedXml } from './prepare-xml';
+import { parseXmlTree } from './xml-tree';
 
 export interface ParseError {
   code: 'malformed' | 'not-a-feed' | 'empty';
@@ -221,6 +222,38 @@ function keepNewest(items: NormalizedItem[], limit: number): NormalizedItem[] {
   return ranked.map((entry) => entry.item);
 }
 
+/** The callback-style XML parser rss-parser keeps in its `xmlParser` property (an xml2js Parser). */
+interface CallbackXmlParser {
+  parseString(xml: string, callback: (error: unknown, result: unknown) => void): unknown;
+}
+
+/**
+ * An rss-parser whose XML step builds its tree with parseXmlTree, and with rss-parser's own xml2js
+ * parser for the documents parseXmlTree declines (errors, unusual element names), so results and
+ * error messages are the ones rss-parser alone gives. Should a future rss-parser not keep its XML
+ * parser where this expects it, the parser is returned unchanged: slower, same results.
+ * One per document; creating one is cheap next to parsing, and documents then share no state.
+ */
+function createFeedParser(): Parser<Record<string, unknown>, RawItem> {
+  const parser = new Parser<Record<string, unknown>, RawItem>({
+    defaultRSS: 2,
+    customFields: { item: CUSTOM_ITEM_FIELDS as unknown as string[] },
+  });
+  const internals = parser as unknown as { xmlParser?: CallbackXmlParser };
+  const xml2jsParser = internals.xmlParser;
+  if (!xml2jsParser || typeof xml2jsParser.parseString !== 'function') return parser;
+  internals.xmlParser = {
+    parseString(xml, callback) {
+      const tree = parseXmlTree(xml);
+      if (tree === null) return xml2jsParser.parseString(xml, callback);
+      // Synchronous like xml2js: an exception thrown while rss-parser reads the tree rejects the parse.
+      callback(null, tree);
+      return undefined;
+    },
+  };
+  return parser;
+}
+
 function describeParserError(err: unknown, documentUrl: string): ParseError {
   const message = err instanceof Error ? err.message : String(err);
   if (/not recognized as RSS/i.test(message)) {
@@ -243,11 +276,7 @@ export async function parseFeedDocument(
   const prepared = prepareFeedXml(xml);
   if (!prepared.ok) return { ok: false, error: { ...prepared.error, message: `${prepared.error.message} (${documentUrl})` } };
 
-  // A parser per document: xml2js parsers hold per-parse state.
-  const parser = new Parser<Record<string, unknown>, RawItem>({
-    defaultRSS: 2,
-    customFields: { item: CUSTOM_ITEM_FIELDS as unknown as string[] },
-  });
+  const parser = createFeedParser();
   let parsed: Awaited<ReturnType<typeof parser.parseString>>;
   try {
     parsed = await parser.parseString(prepared.xml);

@@ -1,4 +1,5 @@
 import { compile } from 'html-to-text';
+import { simpleHtmlToText } from './simple-html-text';
 
 /** Feed HTML is untrusted: nothing of it survives but its text, and no URL of a link or image. */
 const htmlFragmentToText = compile({
@@ -34,13 +35,30 @@ const htmlFragmentToText = compile({
 /** Longest HTML input worth converting; only the first few hundred characters of text are kept. */
 const MAX_HTML_INPUT = 40_000;
 
+/**
+ * Whitespace runs that need rewriting to one space: two or more characters, or a single one that is
+ * not a plain space. Single spaces, most of the whitespace in ordinary text, are left where they are.
+ */
+const WHITESPACE_TO_COLLAPSE = /[\s\u00A0\u200B\uFEFF]{2,}|[^\S ]|\u200B/g;
+
+/** Every run of whitespace (including no-break and zero-width spaces) becomes one space; ends trimmed. */
 export function collapseWhitespace(text: string): string {
-  return text.replace(/[\s\u00A0\u200B\uFEFF]+/g, ' ').trim();
+  return text.replace(WHITESPACE_TO_COLLAPSE, ' ').trim();
 }
 
-/** Plain text from an HTML fragment (or from text with entities): tags dropped, entities decoded, whitespace collapsed. */
+/**
+ * Plain text from an HTML fragment (or from text with entities): tags dropped, entities decoded, whitespace collapsed.
+ * Text without markup skips HTML parsing, and simple fragments (the usual feed summary) are read in one
+ * pass; both give exactly what the full converter gives, which handles everything else.
+ */
 export function htmlToPlainText(html: string): string {
   if (!/[<&]/.test(html)) return collapseWhitespace(html);
+  const input = html.slice(0, MAX_HTML_INPUT);
+  return collapseWhitespace(simpleHtmlToText(input) ?? htmlFragmentToText(input));
+}
+
+/** htmlToPlainText without the shortcuts: always the full html-to-text conversion. The reference the shortcuts must match. */
+export function htmlToPlainTextByConverter(html: string): string {
   return collapseWhitespace(htmlFragmentToText(html.slice(0, MAX_HTML_INPUT)));
 }
 

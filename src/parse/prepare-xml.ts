@@ -10,6 +10,14 @@ export type PreparedXml =
 
 // Characters outside the XML 1.0 Char production; with the u flag, lone surrogates are outside it too.
 const ILLEGAL_XML_CHARS = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+/**
+ * A cheap pre-check for the above: any illegal character, or any surrogate (which may or may not be
+ * part of a pair). Documents without either, the usual case, skip the slower Unicode-aware replace.
+ */
+const MAYBE_ILLEGAL_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD]/;
+
+/** One character reference or a bare '&', at a given position (sticky). */
+const ENTITY_REFERENCE = /&(?:#x([0-9a-fA-F]{1,8});|#([0-9]{1,10});|([A-Za-z][A-Za-z0-9._-]{0,40});)?/y;
 
 const XML_PREDEFINED_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
 
@@ -66,9 +74,13 @@ function findRootElement(xml: string): { name: string; index: number } | null {
 function mapOutsideLiteralSections(xml: string, transform: (text: string) => string): string {
   const parts: string[] = [];
   let position = 0;
+  // The next occurrence of each opener is searched for again only once it has been passed, so a
+  // document with many CDATA sections and no comments (or the reverse) is scanned once, not once per section.
+  let cdata = xml.indexOf('<![CDATA[');
+  let comment = xml.indexOf('<!--');
   while (position < xml.length) {
-    const cdata = xml.indexOf('<![CDATA[', position);
-    const comment = xml.indexOf('<!--', position);
+    if (cdata >= 0 && cdata < position) cdata = xml.indexOf('<![CDATA[', position);
+    if (comment >= 0 && comment < position) comment = xml.indexOf('<!--', position);
     const start = cdata < 0 ? comment : comment < 0 ? cdata : Math.min(cdata, comment);
     if (start < 0) break;
     const terminator = start === cdata ? ']]>' : '-->';
@@ -93,17 +105,46 @@ function mapOutsideLiteralSections(xml: string, transform: (text: string) => str
  * Numeric references to characters XML forbids (&#0;) are dropped, since sax would otherwise throw.
  */
 function repairEntityReferences(text: string): string {
-  return text.replace(
-    /&(?:#x([0-9a-fA-F]{1,8});|#([0-9]{1,10});|([A-Za-z][A-Za-z0-9._-]{0,40});)?/g,
-    (match: string, hex: string | undefined, decimal: string | undefined, name: string | undefined) => {
-      if (hex !== undefined || decimal !== undefined) {
-        const codePoint = hex !== undefined ? parseInt(hex, 16) : parseInt(decimal as string, 10);
-        return isLegalXmlCodePoint(codePoint) ? match : '';
-      }
-      if (name !== undefined) return XML_PREDEFINED_ENTITIES.has(name) ? match : `&amp;${name};`;
-      return '&amp;';
-    },
-  );
+  let amp = text.indexOf('&');
+  if (amp < 0) return text;
+  const parts: string[] = [];
+  let copiedUpTo = 0;
+  while (amp >= 0) {
+    // The XML-predefined references, by far the most common, need no regular expression.
+    const predefinedLength = predefinedReferenceLength(text, amp);
+    if (predefinedLength > 0) {
+      amp = text.indexOf('&', amp + predefinedLength);
+      continue;
+    }
+    ENTITY_REFERENCE.lastIndex = amp;
+    const [match, hex, decimal, name] = ENTITY_REFERENCE.exec(text) as RegExpExecArray;
+    let replacement: string;
+    if (hex !== undefined || decimal !== undefined) {
+      const codePoint = hex !== undefined ? parseInt(hex, 16) : parseInt(decimal as string, 10);
+      replacement = isLegalXmlCodePoint(codePoint) ? match : '';
+    } else if (name !== undefined) {
+      replacement = XML_PREDEFINED_ENTITIES.has(name) ? match : `&amp;${name};`;
+    } else {
+      replacement = '&amp;';
+    }
+    if (replacement !== match) {
+      parts.push(text.slice(copiedUpTo, amp), replacement);
+      copiedUpTo = amp + match.length;
+    }
+    amp = text.indexOf('&', amp + match.length);
+  }
+  if (copiedUpTo === 0) return text;
+  parts.push(text.slice(copiedUpTo));
+  return parts.join('');
+}
+
+/** Length of an &amp; &lt; &gt; or &quot; reference at `amp`, or 0. */
+function predefinedReferenceLength(text: string, amp: number): number {
+  const next = text.charCodeAt(amp + 1);
+  if (next === 0x6c /* l */ || next === 0x67 /* g */) return text.startsWith('t;', amp + 2) ? 4 : 0;
+  if (next === 0x61 /* a */) return text.startsWith('mp;', amp + 2) ? 5 : 0;
+  if (next === 0x71 /* q */) return text.startsWith('uot;', amp + 2) ? 6 : 0;
+  return 0;
 }
 
 const TEXT_CONSTRUCT_OPENING = /<((?:[A-Za-z_][\w.-]*:)?(?:title|summary|content|description|encoded))(\s[^>]*)?>/g;
@@ -136,24 +177,34 @@ function escapeMarkupInTextConstructs(xml: string): string {
   return parts.join('');
 }
 
+const ATOM_DATE_ELEMENT = /<((?:[A-Za-z_][\w.-]*:)?(?:published|updated))(\s[^>]*)?>(?:<!\[CDATA\[([^\]<]*)\]\]>|([^<]*))<\/\1\s*>/g;
+
 /**
  * rss-parser turns an Atom <published>/<updated> into an ISO string with Date#toISOString, which
  * throws on an unparseable date and makes it reject the whole document. Such dates are emptied so
  * the one entry falls back to the fetch time instead.
  */
 function blankUnparseableAtomDates(xml: string): string {
-  return xml.replace(
-    /<((?:[A-Za-z_][\w.-]*:)?(?:published|updated))(\s[^>]*)?>(?:<!\[CDATA\[([^\]<]*)\]\]>|([^<]*))<\/\1\s*>/g,
-    (match: string, tag: string, attributes: string | undefined, cdata: string | undefined, text: string | undefined) => {
-      const value = (cdata ?? text ?? '').trim();
-      return Number.isNaN(new Date(value).getTime()) ? `<${tag}${attributes ?? ''}></${tag}>` : match;
-    },
-  );
+  const parts: string[] = [];
+  let copiedUpTo = 0;
+  ATOM_DATE_ELEMENT.lastIndex = 0;
+  for (let element = ATOM_DATE_ELEMENT.exec(xml); element; element = ATOM_DATE_ELEMENT.exec(xml)) {
+    const [match, tag, attributes, cdata, text] = element;
+    const value = (cdata ?? text ?? '').trim();
+    if (!Number.isNaN(new Date(value).getTime())) continue;
+    parts.push(xml.slice(copiedUpTo, element.index), `<${tag}${attributes ?? ''}></${tag}>`);
+    copiedUpTo = element.index + match.length;
+  }
+  // Only documents with a broken date are copied.
+  if (copiedUpTo === 0) return xml;
+  parts.push(xml.slice(copiedUpTo));
+  return parts.join('');
 }
 
 export function prepareFeedXml(raw: string): PreparedXml {
-  const text = raw.replace(/^\uFEFF/, '');
-  if (text.trim() === '') return { ok: false, error: { code: 'empty', message: 'The feed document is empty' } };
+  const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+  // Same test as text.trim() === '' (\s is trim's whitespace), without copying the document.
+  if (!/\S/.test(text)) return { ok: false, error: { code: 'empty', message: 'The feed document is empty' } };
 
   const root = findRootElement(text);
   // Entity declarations serve no purpose in a feed and are the vehicle for billion-laughs expansion
@@ -173,7 +224,8 @@ export function prepareFeedXml(raw: string): PreparedXml {
     return { ok: false, error: { code: 'not-a-feed', message: `The document's root element is <${root.name}>, not an RSS, RDF or Atom feed` } };
   }
 
-  let xml = mapOutsideLiteralSections(text.replace(ILLEGAL_XML_CHARS, ''), repairEntityReferences);
+  const legalText = MAYBE_ILLEGAL_XML_CHAR.test(text) ? text.replace(ILLEGAL_XML_CHARS, '') : text;
+  let xml = mapOutsideLiteralSections(legalText, repairEntityReferences);
   xml = escapeMarkupInTextConstructs(xml);
   if (rootLower === 'feed') xml = blankUnparseableAtomDates(xml);
   return { ok: true, xml, rootElement: root.name };
