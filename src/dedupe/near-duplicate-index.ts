@@ -18,7 +18,8 @@ export interface IndexCandidate {
  * instead of SQL joins, and memory is bounded by the stories in the range, not by the archive.
  */
 export class NearDuplicateIndex {
-  private readonly storiesByBucket = new Map<number, number[]>();
+  /** Most buckets hold one story: stored as a bare id, an array only once a second story arrives. */
+  private readonly storiesByBucket = new Map<number, number | number[]>();
   private readonly stories = new Map<number, { tokens: string[]; day: number; buckets: number[] }>();
 
   get size(): number {
@@ -29,9 +30,10 @@ export class NearDuplicateIndex {
     if (this.stories.has(story.storyId) || buckets.length === 0) return;
     this.stories.set(story.storyId, { tokens: story.tokens, day: story.day, buckets: [...buckets] });
     for (const bucket of buckets) {
-      const list = this.storiesByBucket.get(bucket);
-      if (list) list.push(story.storyId);
-      else this.storiesByBucket.set(bucket, [story.storyId]);
+      const entry = this.storiesByBucket.get(bucket);
+      if (entry === undefined) this.storiesByBucket.set(bucket, story.storyId);
+      else if (typeof entry === 'number') this.storiesByBucket.set(bucket, [entry, story.storyId]);
+      else entry.push(story.storyId);
     }
   }
 
@@ -40,8 +42,9 @@ export class NearDuplicateIndex {
     const seen = new Set<number>();
     const found: IndexCandidate[] = [];
     for (const bucket of buckets) {
-      const list = this.storiesByBucket.get(bucket);
-      if (!list) continue;
+      const entry = this.storiesByBucket.get(bucket);
+      if (entry === undefined) continue;
+      const list = typeof entry === 'number' ? [entry] : entry;
       for (let i = list.length - 1; i >= 0; i -= 1) {
         const storyId = list[i];
         if (seen.has(storyId)) continue;
@@ -62,11 +65,11 @@ export class NearDuplicateIndex {
       if (story.day >= day) continue;
       this.stories.delete(storyId);
       for (const bucket of story.buckets) {
-        const list = this.storiesByBucket.get(bucket);
-        if (!list) continue;
-        const kept = list.filter((id) => id !== storyId);
+        const entry = this.storiesByBucket.get(bucket);
+        if (entry === undefined) continue;
+        const kept = typeof entry === 'number' ? [] : entry.filter((id) => id !== storyId);
         if (kept.length === 0) this.storiesByBucket.delete(bucket);
-        else this.storiesByBucket.set(bucket, kept);
+        else this.storiesByBucket.set(bucket, kept.length === 1 ? kept[0] : kept);
       }
       evicted += 1;
     }

@@ -81,19 +81,19 @@ export function minhashSignature(tokens: readonly string[]): Uint32Array {
   return signature;
 }
 
-/** One bucket id per band (band index and its rows mixed into a 52-bit integer, exact as a JS number). */
+/**
+ * One bucket id per band: the band index and its rows mixed into a 30-bit integer, which V8 keeps
+ * unboxed (a small integer) so the in-memory index stays compact. A rare collision between
+ * different bands only adds a candidate that the Jaccard check then rejects.
+ */
 export function lshBuckets(tokens: readonly string[]): number[] {
   if (tokens.length === 0) return [];
   const signature = minhashSignature(tokens);
   const buckets: number[] = [];
   for (let band = 0; band < BANDS; band += 1) {
-    let low = mix32(band + 0x51ed27);
-    let high = mix32(band ^ 0x2545f491);
-    for (let row = band * ROWS; row < band * ROWS + ROWS; row += 1) {
-      low = mix32(low ^ signature[row]);
-      high = mix32(Math.imul(high, 31) ^ signature[row]);
-    }
-    buckets.push((high & 0xfffff) * 0x1_0000_0000 + low);
+    let hash = mix32(band + 0x51ed27);
+    for (let row = band * ROWS; row < band * ROWS + ROWS; row += 1) hash = mix32(hash ^ signature[row]);
+    buckets.push(hash >>> 2);
   }
   return [...new Set(buckets)];
 }

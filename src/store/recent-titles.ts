@@ -29,8 +29,8 @@ export class RecentTitles {
   constructor(db: Database.Database, windowDays: number) {
     // An item up to windowDays older than the newest story compares with stories windowDays older
     // still; keep that, plus a margin, in memory.
-    this.marginDays = windowDays;
-    this.retainDays = 3 * windowDays + 1;
+    this.marginDays = Math.max(1, Math.ceil(windowDays / 2));
+    this.retainDays = 2 * windowDays + 1;
     this.maxStoryId = db.prepare('SELECT COALESCE(MAX(id), 0) FROM stories').pluck();
     this.storiesAfterId = db.prepare(
       `SELECT s.id AS storyId, s.published_at AS publishedAt, t.tokens AS tokens
