@@ -21,6 +21,7 @@ export class NearDuplicateIndex {
   /** Most buckets hold one story: stored as a bare id, an array only once a second story arrives. */
   private readonly storiesByBucket = new Map<number, number | number[]>();
   private readonly stories = new Map<number, { tokens: string[]; day: number; buckets: number[] }>();
+  private readonly seenScratch = new Set<number>();
 
   get size(): number {
     return this.stories.size;
@@ -39,21 +40,26 @@ export class NearDuplicateIndex {
 
   /** Stories sharing a bucket with `buckets`, published within [fromDay, toDay]; at most `limit`, newest ids first. */
   candidates(buckets: readonly number[], fromDay: number, toDay: number, limit = 500): IndexCandidate[] {
-    const seen = new Set<number>();
+    // Reused across calls: a lookup runs per ingested item, so it should not allocate per bucket.
+    const seen = this.seenScratch;
+    seen.clear();
     const found: IndexCandidate[] = [];
+    const consider = (storyId: number): boolean => {
+      if (seen.has(storyId)) return false;
+      seen.add(storyId);
+      const story = this.stories.get(storyId)!;
+      if (story.day < fromDay || story.day > toDay) return false;
+      found.push({ storyId, tokens: story.tokens });
+      return found.length >= limit;
+    };
     for (const bucket of buckets) {
       const entry = this.storiesByBucket.get(bucket);
       if (entry === undefined) continue;
-      const list = typeof entry === 'number' ? [entry] : entry;
-      for (let i = list.length - 1; i >= 0; i -= 1) {
-        const storyId = list[i];
-        if (seen.has(storyId)) continue;
-        seen.add(storyId);
-        const story = this.stories.get(storyId)!;
-        if (story.day < fromDay || story.day > toDay) continue;
-        found.push({ storyId, tokens: story.tokens });
-        if (found.length >= limit) return found;
+      if (typeof entry === 'number') {
+        if (consider(entry)) return found;
+        continue;
       }
+      for (let i = entry.length - 1; i >= 0; i -= 1) if (consider(entry[i])) return found;
     }
     return found;
   }

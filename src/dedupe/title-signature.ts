@@ -69,8 +69,8 @@ function mix32(value: number): number {
 
 const SEEDS = Array.from({ length: SIGNATURE_LENGTH }, (_, i) => mix32(Math.imul(i + 1, 0x9e3779b1)));
 
-export function minhashSignature(tokens: readonly string[]): Uint32Array {
-  const signature = new Uint32Array(SIGNATURE_LENGTH).fill(0xffffffff);
+export function minhashSignature(tokens: readonly string[]): number[] {
+  const signature = new Array<number>(SIGNATURE_LENGTH).fill(0xffffffff);
   for (const token of tokens) {
     const base = hashToken(token);
     for (let row = 0; row < SIGNATURE_LENGTH; row += 1) {
