@@ -9,7 +9,7 @@ import { digestCommand } from './cli/digest-command';
 import { createHttpApp } from './http-composition';
 import { runFetchCycle } from './jobs/fetch-run';
 import { createLogger, type Logger } from './logger';
-import { activeSources, createServices, fetchRunSettings, syncConfiguredFeeds } from './services';
+import { activeSources, createServices, fetchRunSettings, syncConfiguredFeeds, type Services } from './services';
 import { buildOpml, OpmlError, parseOpml } from './sources/opml';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
@@ -32,7 +32,7 @@ Environment: FEEDS_CONFIG (config file), DATABASE_PATH, MODEL_PATH, LOG_LEVEL.`;
  */
 async function withSelfOrigin<T>(
   config: LoadedConfig,
-  services: ReturnType<typeof createServices>,
+  services: Services,
   run: (selfOrigin: string) => Promise<T>,
 ): Promise<T> {
   const app = createHttpApp(services);
@@ -118,6 +118,16 @@ async function importOpml(config: LoadedConfig, logger: Logger, file: string | u
   }
 }
 
+/** Opens the services for one command and always closes the database afterwards. */
+async function withServices<T>(config: LoadedConfig, logger: Logger, run: (services: Services) => T | Promise<T>): Promise<T> {
+  const services = createServices(config, logger);
+  try {
+    return await run(services);
+  } finally {
+    services.close();
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   if (!command || command === 'help' || command === '--help') {
@@ -144,43 +154,31 @@ async function main(argv: string[]): Promise<number> {
     case 'eval':
       runEval(config.classifier.corpusDir, process.stdout);
       return 0;
-    case 'retrain': {
-      const services = createServices(config, logger);
-      try {
+    case 'retrain':
+      return withServices(config, logger, (services) => {
         retrainModel(services, process.stdout);
         return 0;
-      } finally {
-        services.close();
-      }
-    }
+      });
     case 'digest': {
-      const services = createServices(config, logger);
-      try {
-        const at = args[0] ? new Date(args[0]) : new Date();
-        if (Number.isNaN(at.getTime())) {
-          process.stderr.write(`digest: "${args[0]}" is not a date (use e.g. 2026-11-26T09:00:00Z)\n`);
-          return 2;
-        }
+      const at = args[0] ? new Date(args[0]) : new Date();
+      if (Number.isNaN(at.getTime())) {
+        process.stderr.write(`digest: "${args[0]}" is not a date (use e.g. 2026-11-26T09:00:00Z)\n`);
+        return 2;
+      }
+      return withServices(config, logger, (services) => {
         digestCommand(services, process.stdout, { at });
         return 0;
-      } finally {
-        services.close();
-      }
+      });
     }
     case 'import-opml':
       return importOpml(config, logger, args[0]);
-    case 'export-opml': {
-      const services = createServices(config, logger);
-      try {
+    case 'export-opml':
+      return withServices(config, logger, (services) => {
         process.stdout.write(`${buildOpml(services.feeds.listSources(), config.server.siteTitle)}\n`);
         return 0;
-      } finally {
-        services.close();
-      }
-    }
-    case 'health': {
-      const services = createServices(config, logger);
-      try {
+      });
+    case 'health':
+      return withServices(config, logger, (services) => {
         for (const { feed, state, itemCount } of services.feeds.health()) {
           const status = state.disabledReason
             ? `DISABLED (${state.disabledReason})`
@@ -192,10 +190,7 @@ async function main(argv: string[]): Promise<number> {
           process.stdout.write(`${feed.id.padEnd(28)} ${String(itemCount).padStart(6)} items  ${status}\n`);
         }
         return 0;
-      } finally {
-        services.close();
-      }
-    }
+      });
     default:
       process.stderr.write(`Unknown command "${command}".\n\n${USAGE}\n`);
       return 2;
