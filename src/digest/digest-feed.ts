@@ -8,7 +8,7 @@
 import escapeHtml from 'escape-html';
 import { Feed } from 'feed';
 import { FEED_MEDIA_TYPES, safeHttpUrl, type FeedFormat, type SiteInfo } from '../publish/feed-builder';
-import { breakCdataTerminators, toFeedText } from '../publish/xml-safe-text';
+import { breakCdataTerminators, forXmlJsText, toFeedText } from '../publish/xml-safe-text';
 import type { Digest, DigestEntry, DigestSection } from './digest-types';
 
 /** Fixed forever (RFC 4151): changing it would make every reader see every issue as new. */
@@ -104,11 +104,6 @@ export function digestPlainText(digest: Digest): string {
     });
   }
   return `${lines.join('\n')}\n`;
-}
-
-/** See feed-builder.ts `forXmlJsText`: xml-js un-escapes "&amp;" in text nodes once; pre-escaping undoes that. */
-function forXmlJsText(text: string): string {
-  return text.replace(/&/g, '&amp;');
 }
 
 function feedUpdated(digests: readonly Digest[]): Date {

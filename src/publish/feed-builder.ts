@@ -14,7 +14,7 @@
 import escapeHtml from 'escape-html';
 import { Feed, type Item as FeedItem } from 'feed';
 import type { FeedCategory, Outlet, Story } from '../model';
-import { breakCdataTerminators, toFeedText } from './xml-safe-text';
+import { breakCdataTerminators, forXmlJsText, toFeedText } from './xml-safe-text';
 
 export const FEED_FORMATS = ['rss', 'atom', 'json'] as const;
 export type FeedFormat = (typeof FEED_FORMATS)[number];
@@ -203,16 +203,6 @@ function parseDate(iso: string, fallbackIso: string): Date {
 function newestUpdate(entries: EntryFacts[]): Date {
   const newest = Math.max(0, ...entries.map((entry) => entry.updated.getTime()));
   return new Date(newest);
-}
-
-/**
- * xml-js (the writer inside `feed`) turns "&amp;" back into "&" before escaping text nodes, which
- * silently alters a value that really contains "&amp;" (e.g. an author "Smith &amp; Jones" from a
- * double-encoded source). Pre-escaping "&" is exactly undone by that step, so the value survives intact.
- * Only for plain-text nodes (`_text`); CDATA and attributes are written verbatim.
- */
-function forXmlJsText(text: string): string {
-  return text.replace(/&/g, '&amp;');
 }
 
 function baseFeedOptions(category: FeedCategory, site: SiteInfo, updated: Date) {

@@ -29,3 +29,13 @@ export function toFeedText(text: string): string {
 export function breakCdataTerminators(text: string): string {
   return text.replaceAll(']]>', ']] >');
 }
+
+/**
+ * xml-js (the writer inside `feed`) turns "&amp;" back into "&" before escaping text nodes, which
+ * silently alters a value that really contains "&amp;" (e.g. an author "Smith &amp; Jones" from a
+ * double-encoded source). Pre-escaping "&" is exactly undone by that step, so the value survives intact.
+ * Only for plain-text nodes (`_text`); CDATA and attributes are written verbatim.
+ */
+export function forXmlJsText(text: string): string {
+  return text.replace(/&/g, '&amp;');
+}
