@@ -209,8 +209,9 @@ export class StoriesRepository implements PublishedStoryReader {
           terms: JSON.stringify(classification.terms),
           now,
         });
+        // Another outlet joining changes none of the columns the curation policy reads.
         if (assignment.kind === 'join') touchStory.run({ storyId, now });
-        publish.run({ storyId, threshold: this.autoPublishThreshold });
+        else publish.run({ storyId, threshold: this.autoPublishThreshold });
         result.inserted += 1;
       }
       this.feeds.recordSuccess(success);
