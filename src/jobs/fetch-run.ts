@@ -67,11 +67,10 @@ export function notDueReason(
   return null;
 }
 
-async function runOne(source: FeedSource, deps: FetchRunDeps): Promise<FeedRunOutcome> {
+async function runOne(source: FeedSource, state: FeedState | null, deps: FetchRunDeps): Promise<FeedRunOutcome> {
   const { feeds, stories, settings } = deps;
   const now = deps.now ?? (() => new Date());
   const log = deps.logger.child({ feed: source.id });
-  const state = feeds.getState(source.id);
   const startedAt = now();
 
   const fail = (message: string, permanent: boolean, retryAfterSeconds?: number): FeedRunOutcome => {
@@ -160,20 +159,17 @@ export async function runFetchCycle(
 ): Promise<FetchRunSummary> {
   const now = deps.now ?? (() => new Date());
   const started = now();
-  const due: FeedSource[] = [];
+  const due: { source: FeedSource; state: FeedState | null }[] = [];
   const outcomes: FeedRunOutcome[] = [];
   for (const source of sources) {
-    const reason = notDueReason(
-      source,
-      deps.feeds.getState(source.id),
-      started,
-      deps.settings.defaultIntervalMinutes,
-      options.force ?? false,
-    );
+    const state = deps.feeds.getState(source.id);
+    const reason = notDueReason(source, state, started, deps.settings.defaultIntervalMinutes, options.force ?? false);
     if (reason) outcomes.push({ feedId: source.id, kind: 'skipped', reason });
-    else due.push(source);
+    else due.push({ source, state });
   }
-  outcomes.push(...(await mapWithConcurrency(due, deps.settings.concurrency, (source) => runOne(source, deps))));
+  outcomes.push(
+    ...(await mapWithConcurrency(due, deps.settings.concurrency, ({ source, state }) => runOne(source, state, deps))),
+  );
   const inserted = outcomes.reduce((sum, o) => sum + (o.kind === 'stored' ? o.inserted : 0), 0);
   const failed = outcomes.filter((o) => o.kind === 'failed').length;
   const durationMs = Date.now() - started.getTime();
