@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NearDuplicateIndex } from '../src/dedupe/near-duplicate-index';
-import { lshBuckets, titleTokens } from '../src/dedupe/title-signature';
+import { lshBuckets, titleTokens, tokenHashes } from '../src/dedupe/title-signature';
 import { FeedsRepository } from '../src/store/feeds-repository';
 import { StoriesRepository } from '../src/store/stories-repository';
 import { ingest } from './support/seed-stories';
@@ -12,10 +12,10 @@ const feeds = ['framewire', 'pixelpost', 'modelbeat'].map((id) => ({ id, name: i
 describe('the in-memory near-duplicate index', () => {
   it('finds headlines sharing a bucket within the date range only, and forgets evicted days', () => {
     const index = new NearDuplicateIndex();
-    const veo = titleTokens('Google unveils Veo 4 with native audio and 4K output');
-    index.add({ storyId: 1, tokens: veo, day: 100 });
-    index.add({ storyId: 2, tokens: titleTokens('Midjourney V8 renders legible typography on posters'), day: 100 });
-    const query = titleTokens('Google unveils Veo 4, adding native audio and 4K output');
+    const hashesOf = (title: string) => tokenHashes(titleTokens(title));
+    index.add({ storyId: 1, hashes: hashesOf('Google unveils Veo 4 with native audio and 4K output'), day: 100 });
+    index.add({ storyId: 2, hashes: hashesOf('Midjourney V8 renders legible typography on posters'), day: 100 });
+    const query = hashesOf('Google unveils Veo 4, adding native audio and 4K output');
     const buckets = lshBuckets(query);
     expect(index.candidates(buckets, 95, 105).map((c) => c.storyId)).toEqual([1]);
     expect(index.candidates(buckets, 101, 110)).toEqual([]);

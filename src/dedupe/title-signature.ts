@@ -6,7 +6,7 @@
  * one, each set gets a MinHash signature cut into bands (LSH): only stories sharing at least one
  * band bucket are compared. With BANDS bands of ROWS rows, a pair with similarity s becomes a
  * candidate with probability 1 - (1 - s^ROWS)^BANDS: ~0.99 at s = 0.6, ~0.93 at s = 0.5, ~0.02 at s = 0.1.
- * Three rows per band keep headlines that share only a common word ("video", "model") apart.
+ * Four rows per band keep headlines that share only a common word ("video", "model") apart.
  */
 
 export const BANDS = 30;
@@ -24,11 +24,13 @@ const STOP_WORDS = new Set(
   ).split(/\s+/),
 );
 
+const NON_ASCII = /[^\x00-\x7f]/;
+
 /** Normalized content words of a headline: lower-case, accents and punctuation removed, light plural folding. */
 export function titleTokens(title: string): string[] {
-  const words = title
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
+  // Most headlines are ASCII: only the others pay for Unicode decomposition.
+  const folded = NON_ASCII.test(title) ? title.normalize('NFKD').replace(/[\u0300-\u036f]/g, '') : title;
+  const words = folded
     .toLowerCase()
     .replace(/[’']s\b/g, '')
     .split(/[^a-z0-9.]+/)
@@ -46,8 +48,8 @@ export function jaccard(a: readonly string[], b: readonly string[]): number {
   return shared / (setA.size + new Set(b).size - shared);
 }
 
-/** 32-bit FNV-1a of a token: hashed once, then mixed per signature row with integer ops only. */
-function hashToken(text: string): number {
+/** 32-bit FNV-1a of a string. */
+function fnv1a(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i += 1) {
     h ^= text.charCodeAt(i);
@@ -67,14 +69,34 @@ function mix32(value: number): number {
   return h >>> 0;
 }
 
-const SEEDS = Array.from({ length: SIGNATURE_LENGTH }, (_, i) => mix32(Math.imul(i + 1, 0x9e3779b1)));
-
-export function minhashSignature(tokens: readonly string[]): number[] {
-  const signature = new Array<number>(SIGNATURE_LENGTH).fill(0xffffffff);
+/**
+ * Each headline word as a 30-bit hash: what the in-memory index keeps instead of strings (a small
+ * integer array per story, no string objects), and what similarity is computed on. Two different
+ * words share a hash with probability ~1e-9, which at worst counts one extra shared word.
+ */
+export function tokenHashes(tokens: readonly string[]): number[] {
+  const hashes: number[] = [];
   for (const token of tokens) {
-    const base = hashToken(token);
+    const hash = mix32(fnv1a(token)) >>> 2;
+    if (!hashes.includes(hash)) hashes.push(hash);
+  }
+  return hashes;
+}
+
+const SEEDS = Uint32Array.from({ length: SIGNATURE_LENGTH }, (_, i) => mix32(Math.imul(i + 1, 0x9e3779b1)));
+/** Reused by every signature: one runs per ingested item, so it should not allocate. */
+const signatureScratch = new Uint32Array(SIGNATURE_LENGTH);
+
+/**
+ * MinHash over already well-mixed word hashes: one multiply and one shift per row is enough to
+ * give each row its own ordering of the words.
+ */
+function minhashSignature(hashes: readonly number[]): Uint32Array {
+  const signature = signatureScratch.fill(0xffffffff);
+  for (const hash of hashes) {
     for (let row = 0; row < SIGNATURE_LENGTH; row += 1) {
-      const value = mix32(base ^ SEEDS[row]);
+      let value = Math.imul(hash ^ SEEDS[row], 0x9e3779b1);
+      value = (value ^ (value >>> 15)) >>> 0;
       if (value < signature[row]) signature[row] = value;
     }
   }
@@ -84,18 +106,19 @@ export function minhashSignature(tokens: readonly string[]): number[] {
 /**
  * One bucket id per band: the band index and its rows mixed into a 30-bit integer, which V8 keeps
  * unboxed (a small integer) so the in-memory index stays compact. A rare collision between
- * different bands only adds a candidate that the Jaccard check then rejects.
+ * different bands only adds a candidate that the similarity check then rejects.
  */
-export function lshBuckets(tokens: readonly string[]): number[] {
-  if (tokens.length === 0) return [];
-  const signature = minhashSignature(tokens);
+export function lshBuckets(hashes: readonly number[]): number[] {
+  if (hashes.length === 0) return [];
+  const signature = minhashSignature(hashes);
   const buckets: number[] = [];
   for (let band = 0; band < BANDS; band += 1) {
     let hash = mix32(band + 0x51ed27);
     for (let row = band * ROWS; row < band * ROWS + ROWS; row += 1) hash = mix32(hash ^ signature[row]);
-    buckets.push(hash >>> 2);
+    const bucket = hash >>> 2;
+    if (!buckets.includes(bucket)) buckets.push(bucket);
   }
-  return [...new Set(buckets)];
+  return buckets;
 }
 
 /** Days since the epoch, the coarse date used to window candidate lookups. */
@@ -103,36 +126,34 @@ export function epochDay(iso: string): number {
   return Math.floor(Date.parse(iso) / 86_400_000);
 }
 
-export interface DuplicateCandidate {
-  storyId: number;
-  tokens: string[];
-  /** Feeds that already reported this story: one outlet rarely runs the same story twice. */
-  feedIds: string[];
+/** A stored headline that shares an LSH bucket with the one being placed. */
+export interface TitleCandidate {
+  readonly storyId: number;
+  readonly hashes: readonly number[];
 }
 
 /**
- * The most similar candidate at or above the threshold, excluding stories the same feed already covered.
- * Feeds are checked last, only for a candidate that would win: the store loads a candidate's feeds
- * lazily, so most candidates never cost that query.
+ * The most similar candidate at or above the threshold, excluding stories the same feed already
+ * covered (one outlet rarely runs the same story twice). `feedsOf` is asked only for a candidate
+ * that would win, since it costs the store a query and most candidates are dissimilar.
  */
 export function pickDuplicate(
-  tokens: readonly string[],
+  hashes: readonly number[],
   feedId: string,
-  candidates: readonly DuplicateCandidate[],
+  candidates: readonly TitleCandidate[],
   threshold: number,
+  feedsOf: (storyId: number) => readonly string[],
   minSharedTokens = 3,
 ): { storyId: number; similarity: number } | null {
   let best: { storyId: number; similarity: number } | null = null;
-  const own = new Set(tokens);
-  const minShared = Math.min(minSharedTokens, own.size);
+  const minShared = Math.min(minSharedTokens, hashes.length);
   for (const candidate of candidates) {
-    // Token lists come from titleTokens, so they hold no repeats: counting is enough for Jaccard.
-    const theirs = candidate.tokens;
+    const theirs = candidate.hashes;
     let shared = 0;
-    for (let i = 0; i < theirs.length; i += 1) if (own.has(theirs[i])) shared += 1;
+    for (let i = 0; i < theirs.length; i += 1) if (hashes.includes(theirs[i])) shared += 1;
     if (shared < minShared) continue;
-    const similarity = shared / (own.size + theirs.length - shared);
-    if (similarity >= threshold && (!best || similarity > best.similarity) && !candidate.feedIds.includes(feedId)) {
+    const similarity = shared / (hashes.length + theirs.length - shared);
+    if (similarity >= threshold && (!best || similarity > best.similarity) && !feedsOf(candidate.storyId).includes(feedId)) {
       best = { storyId: candidate.storyId, similarity };
     }
   }

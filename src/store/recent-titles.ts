@@ -1,8 +1,10 @@
 import type Database from 'better-sqlite3';
-import { NearDuplicateIndex, type IndexCandidate } from '../dedupe/near-duplicate-index';
-import { epochDay } from '../dedupe/title-signature';
+import { NearDuplicateIndex } from '../dedupe/near-duplicate-index';
+import { epochDay, tokenHashes, type TitleCandidate } from '../dedupe/title-signature';
 
 const DAY_MS = 86_400_000;
+/** How far back, in retained ranges, recent lookups can keep headlines in memory. */
+const MAX_PINNED_RANGES = 4;
 
 function dayStartIso(day: number): string {
   return new Date(day * DAY_MS).toISOString();
@@ -19,6 +21,9 @@ export class RecentTitles {
   private coveredFromDay: number | null = null;
   private lastSeenStoryId = 0;
   private newestDay = Number.NEGATIVE_INFINITY;
+  /** The oldest day a lookup asked for, and the newest story's day at the time. */
+  private oldestNeededDay = Number.POSITIVE_INFINITY;
+  private oldestNeededAsOf = Number.NEGATIVE_INFINITY;
   private readonly maxStoryId: Database.Statement;
   private readonly storiesAfterId: Database.Statement;
   private readonly storiesInRange: Database.Statement;
@@ -47,7 +52,7 @@ export class RecentTitles {
     for (const row of rows) {
       const day = epochDay(row.publishedAt);
       if (this.coveredFromDay !== null && day < this.coveredFromDay) continue;
-      this.index.add({ storyId: row.storyId, tokens: row.tokens === '' ? [] : row.tokens.split(' '), day });
+      this.index.add({ storyId: row.storyId, hashes: tokenHashes(row.tokens === '' ? [] : row.tokens.split(' ')), day });
       if (day > this.newestDay) this.newestDay = day;
     }
   }
@@ -61,8 +66,12 @@ export class RecentTitles {
   }
 
   /** Candidates sharing an LSH bucket, published within [fromDay, toDay]; loads that range first if needed. */
-  candidates(buckets: readonly number[], fromDay: number, toDay: number): IndexCandidate[] {
+  candidates(buckets: readonly number[], fromDay: number, toDay: number): TitleCandidate[] {
     this.cover(fromDay);
+    if (fromDay < this.oldestNeededDay) {
+      this.oldestNeededDay = fromDay;
+      this.oldestNeededAsOf = this.newestDay;
+    }
     return this.index.candidates(buckets, fromDay, toDay);
   }
 
@@ -82,19 +91,26 @@ export class RecentTitles {
   }
 
   /** Records a story this process just stored (inside the same transaction). */
-  added(storyId: number, tokens: string[], buckets: readonly number[], publishedAt: string): void {
+  added(storyId: number, hashes: readonly number[], buckets: readonly number[], publishedAt: string): void {
     const day = epochDay(publishedAt);
     if (this.coveredFromDay !== null && day >= this.coveredFromDay) {
-      this.index.add({ storyId, tokens, day }, buckets);
+      this.index.add({ storyId, hashes, day }, buckets);
       if (day > this.newestDay) this.newestDay = day;
     }
     if (storyId > this.lastSeenStoryId) this.lastSeenStoryId = storyId;
   }
 
-  /** Drops stories far behind the newest one. Call after a commit. */
+  /** Drops stories far behind the newest one, unless recent lookups needed them. Call after a commit. */
   trim(): void {
     if (this.coveredFromDay === null || !Number.isFinite(this.newestDay)) return;
-    const keepFrom = this.newestDay - this.retainDays;
+    // A feed's first fetch can reach further back than the retained range, and the next feed's
+    // usually does too: keep what lookups needed until the newest story has moved retainDays on,
+    // rather than evicting it and loading it again for every feed. A backfill of very old items
+    // is not worth pinning months of headlines in memory for: it may reload.
+    if (!Number.isFinite(this.oldestNeededAsOf)) this.oldestNeededAsOf = this.newestDay;
+    if (this.newestDay - this.oldestNeededAsOf > this.retainDays) this.oldestNeededDay = Number.POSITIVE_INFINITY;
+    const neededFrom = Math.max(this.oldestNeededDay - this.marginDays, this.newestDay - MAX_PINNED_RANGES * this.retainDays);
+    const keepFrom = Math.min(this.newestDay - this.retainDays, neededFrom);
     // Evict in steps of marginDays, not a day at a time, and never what a lookup just loaded.
     if (keepFrom - this.coveredFromDay < this.marginDays) return;
     this.index.evictBefore(keepFrom);
@@ -107,5 +123,7 @@ export class RecentTitles {
     this.coveredFromDay = null;
     this.lastSeenStoryId = 0;
     this.newestDay = Number.NEGATIVE_INFINITY;
+    this.oldestNeededDay = Number.POSITIVE_INFINITY;
+    this.oldestNeededAsOf = Number.NEGATIVE_INFINITY;
   }
 }

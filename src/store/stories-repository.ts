@@ -1,6 +1,5 @@
 import type Database from 'better-sqlite3';
 import { assignStory, type DedupeSettings, type StoryLookup } from '../dedupe/assign-story';
-import type { DuplicateCandidate } from '../dedupe/title-signature';
 import type {
   Classification,
   EditorAction,
@@ -48,19 +47,56 @@ export class StoryNotFoundError extends Error {
   }
 }
 
+/** Where the curation policy reads each of a story's fields: column names, or parameters and literals. */
+interface PolicyInputs {
+  label: string;
+  status: string;
+  editorLabel: string;
+  heldReason: string;
+  confidence: string;
+}
+
 /**
  * The curation policy, as one SQL expression so it is applied identically everywhere:
  * "neither" never publishes; approved always does, rejected never; otherwise an editor's label
  * or a confident prediction publishes, unless the story is held (e.g. it contradicts its feed's hint).
  */
-const PUBLISHED_EXPRESSION = `CASE
-    WHEN label = 'neither' THEN 0
-    WHEN status = 'approved' THEN 1
-    WHEN status = 'rejected' THEN 0
-    WHEN editor_label IS NOT NULL THEN 1
-    WHEN held_reason IS NOT NULL THEN 0
-    WHEN confidence >= @threshold THEN 1
+function publishedExpression(story: PolicyInputs): string {
+  return `CASE
+    WHEN ${story.label} = 'neither' THEN 0
+    WHEN ${story.status} = 'approved' THEN 1
+    WHEN ${story.status} = 'rejected' THEN 0
+    WHEN ${story.editorLabel} IS NOT NULL THEN 1
+    WHEN ${story.heldReason} IS NOT NULL THEN 0
+    WHEN ${story.confidence} >= @threshold THEN 1
     ELSE 0 END`;
+}
+
+/** The policy over a stored story's columns. */
+const PUBLISHED_EXPRESSION = publishedExpression({
+  label: 'label',
+  status: 'status',
+  editorLabel: 'editor_label',
+  heldReason: 'held_reason',
+  confidence: 'confidence',
+});
+
+/** The same policy for a story being inserted: pending, no editor label yet. */
+const NEW_STORY_PUBLISHED_EXPRESSION = publishedExpression({
+  label: '@label',
+  status: "'pending'",
+  editorLabel: 'NULL',
+  heldReason: '@heldReason',
+  confidence: '@confidence',
+});
+
+/** The write statements of an ingest transaction, prepared once per repository. */
+interface IngestStatements {
+  insertStory: Database.Statement;
+  insertItem: Database.Statement;
+  insertTokens: Database.Statement;
+  touchStory: Database.Statement;
+}
 
 export class StoriesRepository implements PublishedStoryReader {
   private readonly recentTitles: RecentTitles;
@@ -99,30 +135,36 @@ export class StoriesRepository implements PublishedStoryReader {
     const itemExists = this.db.prepare('SELECT 1 FROM items WHERE feed_id = ? AND guid = ?').pluck();
     const byUrl = this.db.prepare('SELECT story_id FROM items WHERE canonical_url = ? ORDER BY id LIMIT 1').pluck();
     const feedsOfStory = this.db.prepare('SELECT DISTINCT feed_id FROM items WHERE story_id = ?').pluck();
-    // A candidate's feeds are loaded only if its similarity makes it a match (see pickDuplicate):
-    // most candidates are dissimilar.
-    const candidate = (storyId: number, tokens: string[]): DuplicateCandidate => {
-      let feedIds: string[] | null = null;
-      return {
-        storyId,
-        tokens,
-        get feedIds(): string[] {
-          feedIds ??= feedsOfStory.all(storyId) as string[];
-          return feedIds;
-        },
-      };
-    };
     this.lookupCache = {
       itemExists: (feedId, guid) => itemExists.get(feedId, guid) !== undefined,
-      storyByCanonicalUrl: (canonicalUrl) => {
-        const storyId = byUrl.get(canonicalUrl) as number | undefined;
-        if (storyId === undefined) return null;
-        return { storyId, feedIds: feedsOfStory.all(storyId) as string[] };
-      },
-      titleCandidates: (buckets, fromDay, toDay) =>
-        this.recentTitles.candidates(buckets, fromDay, toDay).map((found) => candidate(found.storyId, found.tokens)),
+      storyByCanonicalUrl: (canonicalUrl) => (byUrl.get(canonicalUrl) as number | undefined) ?? null,
+      feedsOfStory: (storyId) => feedsOfStory.all(storyId) as string[],
+      titleCandidates: (buckets, fromDay, toDay) => this.recentTitles.candidates(buckets, fromDay, toDay),
     };
     return this.lookupCache;
+  }
+
+  private ingestStatementsCache: IngestStatements | null = null;
+
+  private ingestStatements(): IngestStatements {
+    this.ingestStatementsCache ??= {
+      insertStory: this.db.prepare(`
+        INSERT INTO stories (title, summary, url, author, categories, predicted_label, confidence, terms, label,
+          status, held_reason, published, published_at, first_seen_at, updated_at)
+        VALUES (@title, @summary, @url, @author, @categories, @label, @confidence, @terms, @label,
+          'pending', @heldReason, ${NEW_STORY_PUBLISHED_EXPRESSION}, @publishedAt, @now, @now)`),
+      insertItem: this.db.prepare(`
+        INSERT INTO items (feed_id, story_id, guid, original_url, canonical_url, title, summary, author, published_at,
+          has_feed_date, categories, label, confidence, terms, fetched_at)
+        VALUES (@feedId, @storyId, @guid, @originalUrl, @canonicalUrl, @title, @summary, @author, @publishedAt,
+          @hasFeedDate, @categories, @label, @confidence, @terms, @now)`),
+      insertTokens: this.db.prepare('INSERT INTO story_title_tokens (story_id, tokens) VALUES (?, ?)'),
+      touchStory: this.db.prepare(
+        `UPDATE stories SET outlet_count = (SELECT COUNT(DISTINCT feed_id) FROM items WHERE story_id = @storyId),
+           updated_at = @now WHERE id = @storyId`,
+      ),
+    };
+    return this.ingestStatementsCache;
   }
 
   /**
@@ -136,23 +178,7 @@ export class StoriesRepository implements PublishedStoryReader {
     settings: DedupeSettings & { categoryHint?: Label },
   ): IngestResult {
     const lookup = this.lookup();
-    const insertStory = this.db.prepare(`
-      INSERT INTO stories (title, summary, url, author, categories, predicted_label, confidence, terms, label,
-        status, held_reason, published, published_at, first_seen_at, updated_at)
-      VALUES (@title, @summary, @url, @author, @categories, @label, @confidence, @terms, @label,
-        'pending', @heldReason, 0, @publishedAt, @now, @now)`);
-    const insertItem = this.db.prepare(`
-      INSERT INTO items (feed_id, story_id, guid, original_url, canonical_url, title, summary, author, published_at,
-        has_feed_date, categories, label, confidence, terms, fetched_at)
-      VALUES (@feedId, @storyId, @guid, @originalUrl, @canonicalUrl, @title, @summary, @author, @publishedAt,
-        @hasFeedDate, @categories, @label, @confidence, @terms, @now)`);
-    const insertTokens = this.db.prepare('INSERT INTO story_title_tokens (story_id, tokens) VALUES (?, ?)');
-    const touchStory = this.db.prepare(
-      `UPDATE stories SET outlet_count = (SELECT COUNT(DISTINCT feed_id) FROM items WHERE story_id = @storyId),
-         updated_at = @now WHERE id = @storyId`,
-    );
-    const publish = this.db.prepare(`UPDATE stories SET published = ${PUBLISHED_EXPRESSION} WHERE id = @storyId`);
-
+    const { insertStory, insertItem, insertTokens, touchStory } = this.ingestStatements();
     const ingest = this.db.transaction((): IngestResult => {
       // Under the write lock: stories another process stored since our last ingest become visible.
       this.recentTitles.catchUp();
@@ -183,10 +209,11 @@ export class StoriesRepository implements PublishedStoryReader {
               heldReason,
               publishedAt: item.publishedAt,
               now,
+              threshold: this.autoPublishThreshold,
             }).lastInsertRowid,
           );
           insertTokens.run(storyId, assignment.tokens.join(' '));
-          this.recentTitles.added(storyId, assignment.tokens, assignment.buckets, item.publishedAt);
+          this.recentTitles.added(storyId, assignment.hashes, assignment.buckets, item.publishedAt);
           result.newStories += 1;
         } else {
           storyId = assignment.storyId;
@@ -211,7 +238,6 @@ export class StoriesRepository implements PublishedStoryReader {
         });
         // Another outlet joining changes none of the columns the curation policy reads.
         if (assignment.kind === 'join') touchStory.run({ storyId, now });
-        else publish.run({ storyId, threshold: this.autoPublishThreshold });
         result.inserted += 1;
       }
       this.feeds.recordSuccess(success);
