@@ -7,13 +7,14 @@
  * training is deterministic and its softmax output doubles as the confidence.
  *
  * Everything classification needs (term -> index map, IDF, per-label weights) is precomputed;
- * classifying is one Map lookup per token and a dot product per label.
+ * classifying is one Map lookup per word (see feature-counter.ts) and a dot product per label.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { LABELS, type Classification, type Label, type LabelledText } from '../model';
 import { loadCorpus } from './corpus';
+import { FeatureCounter, type SparseVector } from './feature-counter';
 import { TextTokenizer } from './tokenize';
 
 export interface TrainOptions {
@@ -84,16 +85,6 @@ export const CLASSIFIER_FORMAT_VERSION = 1;
 
 const MAX_EXPLAINING_TERMS = 5;
 
-interface SparseVector {
-  indices: Int32Array;
-  values: Float64Array;
-}
-
-interface TermCounts {
-  /** Feature index -> weighted occurrence count. */
-  counts: Map<number, number>;
-}
-
 function resolveOptions(options: TrainOptions | undefined): ResolvedTrainOptions {
   const resolved = { ...DEFAULT_TRAIN_OPTIONS, ...options };
   if (!(resolved.titleWeight > 0)) throw new RangeError(`titleWeight must be > 0, got ${resolved.titleWeight}`);
@@ -115,43 +106,17 @@ function seededRandom(seed: number): () => number {
   };
 }
 
-function countTerms(
-  termIndex: ReadonlyMap<string, number>,
-  tokenizer: TextTokenizer,
+/** Title terms count `titleWeight` times, summary terms once; sublinear TF x IDF, L2-normalised. */
+function vectorize(
+  counter: FeatureCounter,
   text: { title: string; summary: string },
   titleWeight: number,
-): TermCounts {
-  const counts = new Map<number, number>();
-  const add = (terms: string[], weight: number): void => {
-    for (const term of terms) {
-      const index = termIndex.get(term);
-      if (index !== undefined) counts.set(index, (counts.get(index) ?? 0) + weight);
-    }
-  };
-  add(tokenizer.terms(text.title), titleWeight);
-  add(tokenizer.terms(text.summary), 1);
-  return { counts };
-}
-
-/** Sublinear TF x IDF, L2-normalised. */
-function vectorize(termCounts: TermCounts, idf: Float64Array): SparseVector {
-  const size = termCounts.counts.size;
-  const indices = new Int32Array(size);
-  const values = new Float64Array(size);
-  let squaredNorm = 0;
-  let position = 0;
-  for (const [index, count] of termCounts.counts) {
-    const value = (1 + Math.log(count)) * idf[index];
-    indices[position] = index;
-    values[position] = value;
-    squaredNorm += value * value;
-    position += 1;
-  }
-  if (squaredNorm > 0) {
-    const norm = Math.sqrt(squaredNorm);
-    for (let i = 0; i < size; i++) values[i] /= norm;
-  }
-  return { indices, values };
+  idf: Float64Array,
+  reuse: boolean,
+): SparseVector {
+  counter.add(text.title, titleWeight);
+  counter.add(text.summary, 1);
+  return counter.takeVector(idf, reuse);
 }
 
 function softmaxInPlace(scores: Float64Array): void {
@@ -170,7 +135,7 @@ function probabilities(model: TfidfClassifier, vector: SparseVector): Float64Arr
   for (let label = 0; label < scores.length; label++) {
     const weights = model.weights[label];
     let score = model.bias[label];
-    for (let i = 0; i < vector.indices.length; i++) score += weights[vector.indices[i]] * vector.values[i];
+    for (let i = 0; i < vector.length; i++) score += weights[vector.indices[i]] * vector.values[i];
     scores[label] = score;
   }
   softmaxInPlace(scores);
@@ -257,7 +222,7 @@ function fitSoftmaxRegression(
       for (let label = 0; label < labelCount; label++) {
         let score = 0;
         const weights = unscaled[label];
-        for (let k = 0; k < vector.indices.length; k++) score += weights[vector.indices[k]] * vector.values[k];
+        for (let k = 0; k < vector.length; k++) score += weights[vector.indices[k]] * vector.values[k];
         scores[label] = bias[label] + scale * score;
       }
       softmaxInPlace(scores);
@@ -268,7 +233,7 @@ function fitSoftmaxRegression(
         if (gradient === 0) continue;
         const weights = unscaled[label];
         const update = (rate * gradient) / scale;
-        for (let k = 0; k < vector.indices.length; k++) weights[vector.indices[k]] -= update * vector.values[k];
+        for (let k = 0; k < vector.length; k++) weights[vector.indices[k]] -= update * vector.values[k];
         bias[label] -= rate * gradient;
       }
       if (scale < 1e-6) {
@@ -289,9 +254,8 @@ export function trainClassifier(examples: readonly LabelledText[], options?: Tra
   }
   const tokenizer = new TextTokenizer({ bigrams: resolved.bigrams });
   const vocabulary = buildVocabulary(examples, tokenizer, resolved.minDocumentFrequency);
-  const vectors = examples.map((example) =>
-    vectorize(countTerms(vocabulary.termIndex, tokenizer, example, resolved.titleWeight), vocabulary.idf),
-  );
+  const counter = new FeatureCounter(vocabulary.termIndex, tokenizer, vocabulary.terms.length);
+  const vectors = examples.map((example) => vectorize(counter, example, resolved.titleWeight, vocabulary.idf, false));
   const labelIndices = examples.map((example) => LABELS.indexOf(example.label));
   const { weights, bias } = fitSoftmaxRegression(vectors, labelIndices, vocabulary.terms.length, resolved);
   return {
@@ -311,28 +275,57 @@ export function trainClassifier(examples: readonly LabelledText[], options?: Tra
 
 /**
  * The terms that pushed the winning label ahead of the runner-up the most: each feature's
- * value times (winner weight - runner-up weight), positive contributions only, strongest first.
+ * value times (winner weight - runner-up weight), positive contributions only, strongest first
+ * (earlier features first on ties), each surface once, at most MAX_EXPLAINING_TERMS.
+ *
+ * Rather than sorting every contribution, keeps the best few surfaces sorted as it goes: a
+ * surface ranks by its strongest contribution, a stronger one moves it up, and an entry pushed
+ * off the end can only come back with a contribution stronger than everything then listed.
  */
 function explainingTerms(model: TfidfClassifier, vector: SparseVector, winner: number, runnerUp: number): string[] {
-  const contributions: { surface: string; amount: number }[] = [];
+  const terms: string[] = [];
+  const amounts: number[] = [];
   const winnerWeights = model.weights[winner];
   const runnerUpWeights = model.weights[runnerUp];
-  for (let i = 0; i < vector.indices.length; i++) {
+  for (let i = 0; i < vector.length; i++) {
     const index = vector.indices[i];
     const amount = vector.values[i] * (winnerWeights[index] - runnerUpWeights[index]);
-    if (amount > 0) contributions.push({ surface: model.surfaces[index], amount });
-  }
-  contributions.sort((a, b) => b.amount - a.amount);
-  const terms: string[] = [];
-  for (const { surface } of contributions) {
-    if (terms.length === MAX_EXPLAINING_TERMS) break;
-    if (!terms.includes(surface)) terms.push(surface);
+    if (!(amount > 0)) continue;
+    const surface = model.surfaces[index];
+    const listed = terms.indexOf(surface);
+    if (listed >= 0) {
+      if (amount <= amounts[listed]) continue;
+      terms.splice(listed, 1);
+      amounts.splice(listed, 1);
+    } else if (terms.length === MAX_EXPLAINING_TERMS && amount <= amounts[MAX_EXPLAINING_TERMS - 1]) {
+      continue;
+    }
+    let position = 0;
+    while (position < amounts.length && amounts[position] >= amount) position += 1;
+    terms.splice(position, 0, surface);
+    amounts.splice(position, 0, amount);
+    if (terms.length > MAX_EXPLAINING_TERMS) {
+      terms.pop();
+      amounts.pop();
+    }
   }
   return terms;
 }
 
+/** Each model's word cache and scratch buffers, made on first use; they die with the model. */
+const countersByModel = new WeakMap<TfidfClassifier, FeatureCounter>();
+
+function counterFor(model: TfidfClassifier): FeatureCounter {
+  let counter = countersByModel.get(model);
+  if (counter === undefined) {
+    counter = new FeatureCounter(model.termIndex, model.tokenizer, model.terms.length);
+    countersByModel.set(model, counter);
+  }
+  return counter;
+}
+
 export function classifyText(model: TfidfClassifier, text: { title: string; summary: string }): Classification {
-  const vector = vectorize(countTerms(model.termIndex, model.tokenizer, text, model.options.titleWeight), model.idf);
+  const vector = vectorize(counterFor(model), text, model.options.titleWeight, model.idf, true);
   const probability = probabilities(model, vector);
   let winner = 0;
   for (let label = 1; label < probability.length; label++) if (probability[label] > probability[winner]) winner = label;
