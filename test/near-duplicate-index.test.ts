@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { BucketPostings } from '../src/dedupe/bucket-postings';
 import { NearDuplicateIndex } from '../src/dedupe/near-duplicate-index';
 import { lshBuckets, titleTokens, tokenHashes } from '../src/dedupe/title-signature';
 import { FeedsRepository } from '../src/store/feeds-repository';
@@ -22,6 +23,46 @@ describe('the in-memory near-duplicate index', () => {
     expect(index.evictBefore(101)).toBe(2);
     expect(index.candidates(buckets, 0, 200)).toEqual([]);
     expect(index.size).toBe(0);
+  });
+});
+
+describe('the postings table behind the index', () => {
+  it('agrees with a plain Map through growth, colliding buckets and deletions', () => {
+    const table = new BucketPostings();
+    const reference = new Map<number, number[]>();
+    // A deterministic mix of few distinct buckets (long probe runs) and slots reused after removal.
+    let state = 12345;
+    const random = (n: number) => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state % n;
+    };
+    const slotsOf = (bucket: number) => {
+      const found: number[] = [];
+      for (let at = table.next(bucket, -1); at !== -1; at = table.next(bucket, at)) found.push(table.slotAt(at));
+      return found.sort((a, b) => a - b);
+    };
+    for (let step = 0; step < 20_000; step += 1) {
+      // Buckets that share low bits collide in the table: home positions coincide.
+      const bucket = random(64) * 4096 + random(3);
+      const held = reference.get(bucket) ?? [];
+      if (held.length > 0 && random(3) === 0) {
+        const slot = held.splice(random(held.length), 1)[0];
+        table.remove(bucket, slot);
+      } else {
+        const slot = random(5000);
+        if (held.includes(slot)) continue;
+        held.push(slot);
+        table.add(bucket, slot);
+      }
+      reference.set(bucket, held);
+    }
+    let total = 0;
+    for (const [bucket, held] of reference) {
+      expect(slotsOf(bucket)).toEqual([...held].sort((a, b) => a - b));
+      total += held.length;
+    }
+    expect(table.size).toBe(total);
+    expect(slotsOf(7)).toEqual([]);
   });
 });
 
