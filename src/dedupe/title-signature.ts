@@ -25,19 +25,41 @@ const STOP_WORDS = new Set(
 );
 
 const NON_ASCII = /[^\x00-\x7f]/;
+const POSSESSIVE = /[’']s\b/g;
+const DOT = 46;
 
-/** Normalized content words of a headline: lower-case, accents and punctuation removed, light plural folding. */
+/** Letters a-z, digits and the dot (kept inside words: "gpt-4.5", "v2.1"). */
+function isWordCode(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || code === DOT;
+}
+
+/**
+ * Normalized content words of a headline, each once: lower-case, accents and punctuation removed,
+ * possessive "'s" dropped, dots trimmed from word ends, stop words dropped, light plural folding.
+ * Runs per ingested item, so it scans the text once and slices each word out, rather than
+ * chaining regex passes and array copies.
+ */
 export function titleTokens(title: string): string[] {
   // Most headlines are ASCII: only the others pay for Unicode decomposition.
   const folded = NON_ASCII.test(title) ? title.normalize('NFKD').replace(/[\u0300-\u036f]/g, '') : title;
-  const words = folded
-    .toLowerCase()
-    .replace(/[’']s\b/g, '')
-    .split(/[^a-z0-9.]+/)
-    .map((word) => word.replace(/^\.+|\.+$/g, ''))
-    .filter((word) => word.length > 0 && !STOP_WORDS.has(word))
-    .map((word) => (word.length > 4 && word.endsWith('s') && !word.endsWith('ss') ? word.slice(0, -1) : word));
-  return [...new Set(words)];
+  let text = folded.toLowerCase();
+  if (text.includes("'") || text.includes('’')) text = text.replace(POSSESSIVE, '');
+  const tokens: string[] = [];
+  let position = 0;
+  while (position < text.length) {
+    while (position < text.length && !isWordCode(text.charCodeAt(position))) position += 1;
+    let start = position;
+    while (position < text.length && isWordCode(text.charCodeAt(position))) position += 1;
+    let end = position;
+    while (start < end && text.charCodeAt(start) === DOT) start += 1;
+    while (end > start && text.charCodeAt(end - 1) === DOT) end -= 1;
+    if (start === end) continue;
+    let word = text.slice(start, end);
+    if (STOP_WORDS.has(word)) continue;
+    if (word.length > 4 && word.endsWith('s') && !word.endsWith('ss')) word = word.slice(0, -1);
+    if (!tokens.includes(word)) tokens.push(word);
+  }
+  return tokens;
 }
 
 export function jaccard(a: readonly string[], b: readonly string[]): number {
