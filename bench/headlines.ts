@@ -31,6 +31,8 @@ export interface SyntheticStory {
   title: string;
   /** An HTML fragment, as outlets put into <description> / <summary type="html">. */
   summaryHtml: string;
+  /** The same summary as the parser's plain text, built alongside so filling a store needs no HTML pass. */
+  summaryText: string;
   /** URL path segment, unique per generated story. */
   slug: string;
   author: string;
@@ -121,11 +123,12 @@ export class StoryWriter {
     ];
     const title = r.pick(templates)();
     this.serial += 1;
-    const summaryHtml = this.summary(label, company, release, feature, otherFeature, audience);
+    const { html: summaryHtml, text: summaryText } = this.summary(label, company, release, feature, otherFeature, audience);
     return {
       label,
       title,
       summaryHtml,
+      summaryText,
       slug: slugOf(title, this.serial),
       author: r.pick(AUTHORS),
       categories: [label === 'neither' ? 'AI' : label === 'video' ? 'Video generation' : 'Image generation', company],
@@ -139,20 +142,32 @@ export class StoryWriter {
     feature: string,
     otherFeature: string,
     audience: string,
-  ): string {
+  ): { html: string; text: string } {
     const r = this.random;
     const observation = r.pick(TOPICS[label].observations);
-    const paragraphs = [
-      `${escapeHtml(company)}&#8217;s update adds ${escapeHtml(feature)} and ${escapeHtml(otherFeature)}, the company said on ${r.pick(WEEKDAYS)}.`,
-      `Early testers among ${escapeHtml(audience)} report ${escapeHtml(observation)}; ${escapeHtml(release)} costs $${r.int(8, 120)} a month on the <em>Pro</em> plan.`,
+    const weekday = r.pick(WEEKDAYS);
+    const price = r.int(8, 120);
+    const html = [
+      `${escapeHtml(company)}&#8217;s update adds ${escapeHtml(feature)} and ${escapeHtml(otherFeature)}, the company said on ${weekday}.`,
+      `Early testers among ${escapeHtml(audience)} report ${escapeHtml(observation)}; ${escapeHtml(release)} costs $${price} a month on the <em>Pro</em> plan.`,
+    ];
+    const text = [
+      `${company}’s update adds ${feature} and ${otherFeature}, the company said on ${weekday}.`,
+      `Early testers among ${audience} report ${observation}; ${release} costs $${price} a month on the Pro plan.`,
     ];
     if (r.chance(0.5)) {
-      paragraphs.push(`The rollout reaches ${r.pick(REGIONS)} over the next ${r.int(2, 8)} weeks &amp; more markets later.`);
+      const region = r.pick(REGIONS);
+      const weeks = r.int(2, 8);
+      html.push(`The rollout reaches ${region} over the next ${weeks} weeks &amp; more markets later.`);
+      text.push(`The rollout reaches ${region} over the next ${weeks} weeks & more markets later.`);
     }
     const image = r.chance(0.3)
       ? `<p><img src="https://cdn.example/media/${r.int(1000, 9999)}.jpg" alt="${escapeHtml(release)}" width="1200" height="675" /></p>`
       : '';
-    return `${image}${paragraphs.map((p) => `<p>${p}</p>`).join('')}<p><a href="#more">Continue reading &#8594;</a></p>`;
+    return {
+      html: `${image}${html.map((p) => `<p>${p}</p>`).join('')}<p><a href="#more">Continue reading &#8594;</a></p>`,
+      text: `${text.join(' ')} Continue reading →`,
+    };
   }
 
   /**

@@ -7,17 +7,6 @@ import { canonicalizeUrl } from '../src/dedupe/canonical-url';
 import type { NormalizedItem } from '../src/model';
 import type { SyntheticStory } from './headlines';
 
-const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#8217;': '’', '&#8594;': '→' };
-
-/** The plain text the parser would make of a generated summary (only the entities the generator emits). */
-function plainSummary(html: string): string {
-  return html
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&[#a-z0-9]+;/g, (entity) => ENTITIES[entity] ?? entity)
-    .replace(/\s+/g, ' ')
-    .trim();
-}
-
 export function storyLink(feedId: string, story: SyntheticStory): string {
   return `https://${feedId}.example/news/${story.slug}`;
 }
@@ -35,7 +24,7 @@ export function syntheticItem(
     originalUrl: link,
     canonicalUrl: canonicalizeUrl(link),
     title: overrides.title ?? story.title,
-    summary: plainSummary(story.summaryHtml),
+    summary: story.summaryText,
     author: story.author,
     publishedAt: publishedAt.toISOString(),
     hasFeedDate: true,
