@@ -171,6 +171,14 @@ export async function runFetchCycle(
     ...(await mapWithConcurrency(due, deps.settings.concurrency, ({ source, state }) => runOne(source, state, deps))),
   );
   const inserted = outcomes.reduce((sum, o) => sum + (o.kind === 'stored' ? o.inserted : 0), 0);
+  if (inserted > 0) {
+    try {
+      deps.stories.checkpoint();
+    } catch (error) {
+      // Only tidies the log; SQLite checkpoints again on its own later.
+      deps.logger.warn('checkpoint after fetch run failed', { error: (error as Error).message });
+    }
+  }
   const failed = outcomes.filter((o) => o.kind === 'failed').length;
   const durationMs = Date.now() - started.getTime();
   deps.logger.info('fetch run finished', {

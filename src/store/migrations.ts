@@ -142,6 +142,15 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       CREATE INDEX stories_published_at ON stories (published_at);
     `,
   },
+  {
+    version: 5,
+    name: 'drop an index no query uses',
+    sql: `
+      -- Nothing reads items by (feed_id, published_at); (feed_id, guid) serves per-feed lookups.
+      -- Every index is written on each ingested item.
+      DROP INDEX items_feed_published;
+    `,
+  },
 ];
 
 export function migrate(db: Database.Database): number[] {

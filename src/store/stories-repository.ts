@@ -255,6 +255,15 @@ export class StoriesRepository implements PublishedStoryReader {
     }
   }
 
+  /**
+   * Copies committed transactions from the write-ahead log into the database file without waiting
+   * for readers (PASSIVE). Called after a fetch run, so readers start from a short log and the
+   * next run's commits do not pay for a checkpoint.
+   */
+  checkpoint(): void {
+    this.db.pragma('wal_checkpoint(PASSIVE)');
+  }
+
   listPublishedStories(query: PublishedFeedQuery): Story[] {
     const rows = (
       query.category === 'all'
