@@ -21,7 +21,8 @@ import {
   trainClassifier,
   type TfidfClassifier,
 } from '../src/classify/tfidf-classifier';
-import { TextTokenizer } from '../src/classify/tokenize';
+import { WordTokenizer } from 'natural/lib/natural/tokenizers/regexp_tokenizer.js';
+import { TextTokenizer, WordScanner } from '../src/classify/tokenize';
 
 const CORPUS_DIR = fileURLToPath(new URL('../data/corpus', import.meta.url));
 const MACRO_F1_FLOOR = 0.85;
@@ -59,6 +60,32 @@ describe('tokenizer', () => {
     expect(analyzed.surfaces[analyzed.terms.indexOf('text video')]).toBe('text-to-video');
     expect(analyzed.surfaces[analyzed.terms.indexOf('gener')]).toBe('generated');
     expect(tokenizer.terms('The NEW Text-to-Video models generated 20 clips')).toEqual(analyzed.terms);
+  });
+
+  it("finds exactly the words natural's WordTokenizer finds (the saved model's terms depend on it)", () => {
+    const words = (text: string) => {
+      const scanner = new WordScanner();
+      scanner.reset(text);
+      const found: string[] = [];
+      for (let word = scanner.next(); word !== null; word = scanner.next()) found.push(word);
+      return found;
+    };
+    const natural = new WordTokenizer();
+    const corpusTexts = readCorpusExamples(CORPUS_DIR).flatMap((example) => [example.title, example.summary]);
+    // Mixed scripts and separators around the edges of natural's character class.
+    const alphabet = 'aZ09_-. ,\'’éßЁёАяЯ@Ω\u212a\t\n😀';
+    let state = 7;
+    const fuzzed = Array.from({ length: 3000 }, () => {
+      let text = '';
+      for (let i = 0; i < 24; i += 1) {
+        state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+        text += [...alphabet][state % [...alphabet].length];
+      }
+      return text;
+    });
+    for (const text of [...corpusTexts, ...fuzzed, '', '  ', 'Text-to-video_v2 Пример']) {
+      expect(words(text)).toEqual(natural.tokenize(text));
+    }
   });
 });
 

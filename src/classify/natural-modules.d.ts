@@ -1,5 +1,5 @@
 /**
- * Types for the three `natural` modules the tokenizer imports directly.
+ * Types for the `natural` modules imported by path (the tokenizer; the tests compare its word scanner with WordTokenizer).
  *
  * We import them by path instead of `import natural from 'natural'` because the package index
  * also loads natural's storage back-ends, which call dotenv and print banner lines to stdout
