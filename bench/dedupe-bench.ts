@@ -1,7 +1,7 @@
 /**
  * Section 3: near-duplicate detection cost as the store grows.
  *
- * The store is filled through the real ingest path (StoriesRepository.ingestFeedItems, 5,000 items
+ * The store is filled through the real ingest path (StoriesRepository.ingestFeedItems, 500 items
  * per transaction) with stories dated like a site's archive: `storiesPerDay` new stories a day, so
  * the dedupe window (±windowDays) always holds about the same number of stories, as in production.
  * At each size a batch of new items (15% duplicates of the last days' stories: tracking-parameter
@@ -45,7 +45,8 @@ export interface DedupeFigures {
   servingDbFile: string;
 }
 
-const FILL_CHUNK = 5_000;
+/** Items per fill transaction: a feed's largest fetch (maxItemsPerFeed), as the service stores it. */
+const FILL_CHUNK = 500;
 const ARCHIVE_FEEDS = 20;
 const INCOMING_FEEDS = 10;
 const DAY_MS = 86_400_000;

@@ -102,7 +102,7 @@ function rows(f: BenchFigures): Row[] {
       }
       return row;
     }),
-    info('   filling the store (ingest, 5,000 items per transaction)', `${integer(dedupe.fillItemsPerSecond)} items/s`),
+    info('   filling the store (ingest, 500 items per transaction)', `${integer(dedupe.fillItemsPerSecond)} items/s`),
     {
       figure: `   peak RSS while storing ${integer(dedupe.memoryAtStories)} stories (maxRSS)`,
       value: `${megabytes(memoryForStore)} (${megabytes(dedupe.rssAfterBytes)} after)`,
@@ -149,7 +149,7 @@ export function renderTable(f: BenchFigures): string {
     `${row.figure.padEnd(w1)}  ${row.value.padEnd(w2)}  ${row.target.padEnd(w3)}  ${row.verdict}`.trimEnd();
   const m = f.machine;
   return [
-    `Machine: ${m.cpuModel}, ${m.cores} cores, ${decimal(m.ramBytes / 1024 ** 3)} GB RAM, Node ${m.node}, ${m.platform}`,
+    `Machine: ${m.cpuModel}, ${m.cores} cores, ${decimal(m.ramBytes / 1024 ** 3)} GB RAM, Node ${m.node} (heap limit ${integer(m.heapLimitBytes / MB)} MB), ${m.platform}`,
     `Mode: ${f.plan.quick ? 'BENCH_QUICK (reduced sizes)' : 'full'}; autocannon ${f.serving.connections} connections × ${f.serving.seconds} s; total ${decimal(f.totalSeconds, 0)} s`,
     '',
     line(header),
