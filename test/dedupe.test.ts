@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalizeUrl } from '../src/dedupe/canonical-url';
+import { canonicalizeParsedUrl, canonicalizeUrl, canonicalizeUrlByLibrary } from '../src/dedupe/canonical-url';
 import { jaccard, lshBuckets, pickDuplicate, titleTokens, tokenHashes } from '../src/dedupe/title-signature';
 
 describe('canonicalizeUrl', () => {
@@ -26,6 +26,26 @@ describe('canonicalizeUrl', () => {
     expect(canonicalizeUrl('/posts/1', 'https://blog.example/feed.xml')).toBe('https://blog.example/posts/1');
     expect(canonicalizeUrl('javascript:alert(1)')).toBeNull();
     expect(canonicalizeUrl('not a url')).toBeNull();
+  });
+
+  it('gives exactly what normalize-url gives, for URLs the shortcut takes and for those it leaves to the library', () => {
+    const hosts = ['example.com', 'Example.COM', 'www.example.com', 'example.com.', 'b\u00fccher.example', '127.0.0.1', '[::1]', 'example.com:443', 'example.com:8080', 'user:pw@example.com', '@example.com'];
+    const paths = ['', '/', '/a', '/a/', '/a//b', '//a', '/a/./b', '/a/../b', '/%41b', '/caf%C3%A9', '/caf\u00e9', '/a%2Fb', '/a b', '/a|b', '/a\\b', '/http://x.com//y', '/%zz'];
+    const queries = ['', '?', '?&', '?utm_source=x', '?utm_source=x&fbclid=y', '?UTM_Source=x', '?utm%5Fsource=x', '?utm_source', '?id=1', '?b=2&a=1', '?id=1&utm_source=x', '?a&b=1', '?=x', '?q=a+b', '?x=/'];
+    const fragments = ['', '#', '#frag', '#:~:text=hello'];
+    const urls: string[] = [' https://example.com/a ', 'javascript:alert(1)', 'not a url', '', 'ftp://example.com/a', '//example.com/a'];
+    for (const scheme of ['http://', 'HTTPS://']) {
+      for (const host of hosts) for (const path of paths) for (const query of queries) for (const fragment of fragments) urls.push(`${scheme}${host}${path}${query}${fragment}`);
+    }
+    for (const url of urls) {
+      const expected = canonicalizeUrlByLibrary(url);
+      expect(canonicalizeUrl(url), url).toBe(expected);
+      const parsed = URL.canParse(url.trim()) ? new URL(url.trim()) : null;
+      if (parsed) expect(canonicalizeParsedUrl(parsed), url).toBe(expected);
+    }
+    for (const relative of ['/posts/1/', '../a?utm_source=x', '?id=2', '#x', '//other.example/p']) {
+      expect(canonicalizeUrl(relative, 'https://blog.example/feed.xml')).toBe(canonicalizeUrlByLibrary(relative, 'https://blog.example/feed.xml'));
+    }
   });
 });
 

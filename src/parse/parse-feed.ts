@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import Parser from 'rss-parser';
-import { canonicalizeUrl } from '../dedupe/canonical-url';
+import { canonicalizeParsedUrl } from '../dedupe/canonical-url';
 import type { FeedSource, NormalizedItem } from '../model';
 import { chooseItemDate } from './item-date';
 import { htmlToPlainText, truncateOnWord } from './plain-text';
@@ -94,11 +94,11 @@ function cleanInline(value: unknown, maxChars: number): string | null {
   return nonEmpty(truncateOnWord(htmlToPlainText(text), maxChars));
 }
 
-function absoluteHttpUrl(raw: string | null, base: string): string | null {
+function absoluteHttpUrl(raw: string | null, base: string): URL | null {
   if (!raw) return null;
   try {
     const url = new URL(raw.trim(), base);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url : null;
   } catch {
     return null;
   }
@@ -114,7 +114,8 @@ function permalinkFromGuid(item: RawItem): string | null {
   return text && /^https?:\/\//i.test(text) ? text : null;
 }
 
-function itemLink(item: RawItem, documentUrl: string): string | null {
+/** The item's link, parsed: the canonical URL is derived from the same parse. */
+function itemLink(item: RawItem, documentUrl: string): URL | null {
   const candidates = [textOf(item.link), permalinkFromGuid(item), textOf(item['rdf:about'])];
   for (const candidate of candidates) {
     const url = absoluteHttpUrl(nonEmpty(candidate), documentUrl);
@@ -185,7 +186,8 @@ function titleHash(title: string): string {
 
 /** Normalizes one item, or returns null when it has neither a title nor a link. */
 function normalizeItem(item: RawItem, feed: FeedSource, fetchedAt: Date, documentUrl: string): NormalizedItem | null {
-  const originalUrl = itemLink(item, documentUrl);
+  const link = itemLink(item, documentUrl);
+  const originalUrl = link === null ? null : link.href;
   const summary = itemSummary(item);
   const ownTitle = cleanInline(item.title, MAX_TITLE_CHARS);
   if (!ownTitle && !originalUrl) return null;
@@ -201,7 +203,7 @@ function normalizeItem(item: RawItem, feed: FeedSource, fetchedAt: Date, documen
     feedId: feed.id,
     guid: guid.slice(0, MAX_GUID_CHARS),
     originalUrl,
-    canonicalUrl: canonicalizeUrl(originalUrl),
+    canonicalUrl: link === null ? null : canonicalizeParsedUrl(link),
     title,
     summary,
     author: itemAuthor(item),
