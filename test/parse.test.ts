@@ -7,7 +7,8 @@ import xml2js from 'xml2js';
 import { parseFeedDocument } from '../src/parse/parse-feed';
 import { htmlToPlainText, htmlToPlainTextByConverter } from '../src/parse/plain-text';
 import { prepareFeedXml } from '../src/parse/prepare-xml';
-import { parseXmlTree } from '../src/parse/xml-tree';
+import { scanSimpleXml } from '../src/parse/simple-xml';
+import { parseXmlTree, parseXmlTreeWithSax } from '../src/parse/xml-tree';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'feeds');
 const fixture = (name: string): string => readFileSync(join(fixtures, name), 'utf8');
@@ -327,6 +328,96 @@ describe('parse stage shortcuts give exactly the full path results', () => {
       const result = await parseFeedDocument(xml, feed, fetchedAt, feed.url);
       expect(performance.now() - started, xml.slice(0, 60)).toBeLessThan(1_500);
       expect(typeof result.ok).toBe('boolean');
+    }
+  });
+
+  it('the plain-XML scanner reads the fixture feeds and gives the tree xml2js gives for every document it accepts', async () => {
+    const seeds = [fixture('rss2.xml'), fixture('rdf.xml'), fixture('atom.xml')].map((raw) => {
+      const prepared = prepareFeedXml(raw);
+      if (!prepared.ok) throw new Error(prepared.error.message);
+      return prepared.xml;
+    });
+    // The scanner must take the usual feed shapes, or parsing silently falls back to the slower sax path.
+    for (const xml of seeds) expect(scanSimpleXml(xml)).not.toBeNull();
+    seeds.push(
+      '<?xml version="1.0"?>\n<!-- c --><rss version="2.0"><channel><title a="1" b=\'&quot;2&apos;\'>  </title><!-- in - root --><item><title><![CDATA[ ]]></title><description>  <![CDATA[<p>x</p>]]> </description><empty/><e a = "1" /><spaces>   </spaces></item></channel></rss> trailing <junk',
+      '<feed><title>&#8217; &#x2019; &#X41; &#00065; &#9; &#x1F600; &lt;&gt;&amp;&quot;&apos;</title><link href="a?b=1&amp;c=&#50;"/></feed>',
+    );
+    // Shapes the scanner must leave to sax: the sax reader then gives its own tree, or null for errors.
+    const pieces = [
+      '<', '>', '&', ';', '"', "'", '/', '!', '?', '-', ']', ' ', '\n', '\u00e9', '#', '=', ':', '<![CDATA[', ']]>', '<!--', '-->',
+      '--', '<?p?>', '??>', '&amp;', '&#38;', '&#x26;', '&#0;', '&#00000065;', '&nbsp;', '&AMP;', '<a>', '</a>', '<b/>', ' c="d"',
+      ' c="d" c="e"', '<!DOCTYPE x>', '&#xD800;', '&#xFFFE;', '&#1114112;', '<constructor>', '<cdata>', '< a>', '</ a>', '</a >',
+      ' hasOwnProperty="x"', '<![cdata[x]]>', '&#x;', '&#65', '<!-- a -- b -->', ' a=b', ' a="<"', '</title>', '<title>',
+    ];
+    let seed = 7;
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const documents = [...seeds];
+    for (let n = 0; n < 1500; n++) {
+      let xml = seeds[random(seeds.length)];
+      for (let edits = 1 + random(3); edits > 0; edits--) {
+        const at = random(xml.length + 1);
+        const piece = pieces[random(pieces.length)];
+        const kind = random(3);
+        if (kind === 0) xml = xml.slice(0, at) + piece + xml.slice(at);
+        else if (kind === 1) xml = xml.slice(0, at) + xml.slice(at + 1 + random(4));
+        else xml = xml.slice(0, at) + piece + xml.slice(at + piece.length);
+      }
+      documents.push(xml);
+    }
+    let accepted = 0;
+    for (const xml of documents) {
+      const scanned = scanSimpleXml(xml);
+      if (scanned === null) continue;
+      accepted++;
+      const expected: unknown = await new xml2js.Parser().parseStringPromise(xml);
+      expect(JSON.stringify(scanned), xml).toBe(JSON.stringify(expected));
+      expect(JSON.stringify(parseXmlTreeWithSax(xml)), xml).toBe(JSON.stringify(expected));
+    }
+    // Enough of the edited documents stay plain for the comparison to mean something.
+    expect(accepted).toBeGreaterThan(200);
+  });
+
+  it('the plain-XML scanner leaves what sax reads differently, or rejects, to sax', () => {
+    const declined = [
+      '<!DOCTYPE rss><rss/>',
+      '<rss>< a/></rss>',
+      '<rss><a></ a></rss>',
+      '<rss><a b=c/></rss>',
+      '<rss><a b="1"c="2"/></rss>',
+      '<rss><a b="1" b="2"/></rss>',
+      '<rss><a>&nbsp;</a></rss>',
+      '<rss><a>&#0;</a></rss>',
+      '<rss><a>&#xD800;</a></rss>',
+      '<rss><a>AT&T</a></rss>',
+      '<rss><a></b></rss>',
+      '<rss><a>',
+      'text<rss/>',
+      '<rss><!-- a -- b --></rss>',
+      '<rss><?pi?></rss>',
+      '<?p ??><rss/>',
+      '<rss><constructor/></rss>',
+      '<rss><caf\u00e9/></rss>',
+    ];
+    for (const xml of declined) expect(scanSimpleXml(xml), xml).toBeNull();
+  });
+
+  it('reads documents built to make the plain-XML scanner search again and again in linear time', () => {
+    const hostile = [
+      `<rss><a ${Array.from({ length: 50_000 }, (_, i) => `b${i}="x"`).join(' ')}/></rss>`,
+      `<rss>${'<t>text</t>'.repeat(100_000)}</rss>`,
+      `<rss>${'<t>a &amp b</t>'.repeat(100_000)}</rss>`,
+      `<rss>${'<!-- c -->'.repeat(100_000)}</rss>`,
+      `${'<?p x?>'.repeat(100_000)}<rss/>`,
+      `<rss>${'<![CDATA[x'.repeat(100_000)}</rss>`,
+    ];
+    for (const xml of hostile) {
+      const started = performance.now();
+      parseXmlTree(xml);
+      expect(performance.now() - started, xml.slice(0, 60)).toBeLessThan(1_500);
     }
   });
 });

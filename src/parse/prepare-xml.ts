@@ -70,9 +70,19 @@ function findRootElement(xml: string): { name: string; index: number } | null {
   return null;
 }
 
-/** Applies `transform` to the text outside CDATA sections and comments, whose content is literal. */
+/**
+ * Applies `transform` to the text outside CDATA sections and comments, whose content is literal.
+ * Returns `xml` itself when `transform` changed nothing (it returns its argument then), the usual
+ * case, rather than a copy of the document.
+ */
 function mapOutsideLiteralSections(xml: string, transform: (text: string) => string): string {
   const parts: string[] = [];
+  let changed = false;
+  const transformed = (text: string): string => {
+    const result = transform(text);
+    if (result !== text) changed = true;
+    return result;
+  };
   let position = 0;
   // The next occurrence of each opener is searched for again only once it has been passed, so a
   // document with many CDATA sections and no comments (or the reverse) is scanned once, not once per section.
@@ -85,17 +95,17 @@ function mapOutsideLiteralSections(xml: string, transform: (text: string) => str
     if (start < 0) break;
     const terminator = start === cdata ? ']]>' : '-->';
     const end = xml.indexOf(terminator, start + 4);
-    parts.push(transform(xml.slice(position, start)));
+    parts.push(transformed(xml.slice(position, start)));
     if (end < 0) {
       // Unterminated: the parser will report the document as malformed; leave the rest untouched.
       parts.push(xml.slice(start));
-      return parts.join('');
+      return changed ? parts.join('') : xml;
     }
     parts.push(xml.slice(start, end + terminator.length));
     position = end + terminator.length;
   }
-  parts.push(transform(xml.slice(position)));
-  return parts.join('');
+  parts.push(transformed(xml.slice(position)));
+  return changed ? parts.join('') : xml;
 }
 
 /**

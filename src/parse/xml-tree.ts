@@ -1,54 +1,23 @@
 /**
- * A faster stand-in for the xml2js parse inside rss-parser: the same sax parser in the same strict
- * mode, building the object tree xml2js builds with rss-parser's options (xml2js defaults: `_` for
- * text, `$` for attributes, every child in an array, the root wrapped in an object), but without
- * xml2js's per-node bookkeeping (property deletes, defineProperty, event emitters).
+ * A faster stand-in for the xml2js parse inside rss-parser, building the object tree xml2js builds
+ * with rss-parser's options (see xml-tree-builder.ts) but without xml2js's per-node bookkeeping
+ * (property deletes, defineProperty, event emitters). Plain documents, nearly every feed, are read
+ * by the scanner in simple-xml.ts; everything it declines is read by the same sax parser xml2js
+ * uses, in the same strict mode.
  *
  * It only answers for well-formed documents it can build exactly. For anything else (a sax error,
  * element names xml2js treats specially) it returns null and the caller falls back to xml2js itself,
  * so error results and messages stay xml2js's own.
  */
 import sax from 'sax';
+import { scanSimpleXml } from './simple-xml';
+import { isSpecialName, XmlTreeBuilder, type XmlTree } from './xml-tree-builder';
 
-export type XmlTree = Record<string, unknown>;
-
-/** What xml2js builds for one element: its text, or an object with `_`, `$` and child arrays. */
-type XmlValue = string | Record<string, unknown>;
-
-interface OpenElement {
-  name: string;
-  attributes: Record<string, string> | null;
-  text: string;
-  /** xml2js keeps the text of an element that had a CDATA section even when it is only whitespace. */
-  hadCdata: boolean;
-  /** Child values by element name, in order of first appearance. */
-  children: Record<string, XmlValue[]> | null;
-}
-
-const WHITESPACE_ONLY = /^\s*$/;
-
-/**
- * Element names whose xml2js handling collides with its own keys or with Object.prototype
- * (`_`, `$`, `cdata`, `constructor`, `__proto__`...): rare enough to leave to xml2js.
- */
-function isSpecialName(name: string): boolean {
-  return name === '_' || name === '$' || name === 'cdata' || name in Object.prototype;
-}
+export type { XmlTree } from './xml-tree-builder';
 
 function hasOwnKeys(record: Record<string, string>): boolean {
   for (const key in record) if (Object.prototype.hasOwnProperty.call(record, key)) return true;
   return false;
-}
-
-/** The value xml2js gives a closed element (its onclosetag, with the default options). */
-function elementValue(element: OpenElement): XmlValue {
-  const keepText = element.hadCdata || !WHITESPACE_ONLY.test(element.text);
-  if (element.attributes === null && element.children === null) return element.text;
-  const value: Record<string, unknown> = {};
-  if (keepText) value._ = element.text;
-  if (element.attributes !== null) value.$ = element.attributes;
-  if (element.children !== null) Object.assign(value, element.children);
-  return value;
 }
 
 const TEXT_STATE = sax.STATE.TEXT;
@@ -84,8 +53,11 @@ function decodeXmlReferences(xml: string, start: number, end: number): string | 
   const parts: string[] = [];
   let copiedUpTo = start;
   for (let amp = xml.indexOf('&', start); amp >= 0 && amp < end; amp = xml.indexOf('&', copiedUpTo)) {
-    const semicolon = xml.indexOf(';', amp + 1);
-    if (semicolon < 0 || semicolon >= end || semicolon - amp > 5) return null;
+    // The five references end within five characters; a search without that bound would read the
+    // rest of the document again for each '&' of runs that have no ';'.
+    const offset = xml.slice(amp + 1, Math.min(end, amp + 6)).indexOf(';');
+    if (offset < 0) return null;
+    const semicolon = amp + 1 + offset;
     const character = XML_REFERENCES.get(xml.slice(amp + 1, semicolon + 1));
     if (character === undefined) return null;
     parts.push(xml.slice(copiedUpTo, amp), character);
@@ -102,11 +74,15 @@ function decodeXmlReferences(xml: string, start: number, end: number): string | 
 export function parseXmlTree(xml: string): XmlTree | null {
   // xml2js strips a byte-order mark and answers null for blank input; leave both to it.
   if (xml.charCodeAt(0) === 0xfeff || xml.includes('__proto__') || !/\S/.test(xml)) return null;
+  // Plain documents, nearly every feed, are read by the scanner; sax reads whatever it declines.
+  return scanSimpleXml(xml) ?? parseXmlTreeWithSax(xml);
+}
 
+/** parseXmlTree through sax, for any document. */
+export function parseXmlTreeWithSax(xml: string): XmlTree | null {
   // Line/column tracking only feeds error messages, and on any error xml2js parses again anyway.
   const parser = sax.parser(true, { trim: false, normalize: false, xmlns: false, position: false });
-  const stack: OpenElement[] = [];
-  let result: XmlTree | null = null;
+  const builder = new XmlTreeBuilder();
   let usable = true;
 
   parser.onopentag = (tag) => {
@@ -114,39 +90,14 @@ export function parseXmlTree(xml: string): XmlTree | null {
       usable = false;
       throw OUTCOME_KNOWN;
     }
-    stack.push({
-      name: tag.name,
-      attributes: hasOwnKeys(tag.attributes) ? tag.attributes : null,
-      text: '',
-      hadCdata: false,
-      children: null,
-    });
+    builder.open(tag.name, hasOwnKeys(tag.attributes) ? tag.attributes : null);
   };
   parser.onclosetag = () => {
-    const element = stack.pop() as OpenElement;
-    const value = elementValue(element);
-    const parent = stack[stack.length - 1];
-    if (!parent) {
-      // The root is complete: xml2js reports the document here and ignores whatever follows.
-      result = { [element.name]: value };
-      throw OUTCOME_KNOWN;
-    }
-    if (parent.children === null) parent.children = {};
-    const siblings = parent.children[element.name];
-    if (siblings) siblings.push(value);
-    else parent.children[element.name] = [value];
+    // The root is complete: xml2js reports the document here and ignores whatever follows.
+    if (builder.close()) throw OUTCOME_KNOWN;
   };
-  parser.ontext = (text) => {
-    const element = stack[stack.length - 1];
-    if (element) element.text += text;
-  };
-  parser.oncdata = (text) => {
-    const element = stack[stack.length - 1];
-    if (element) {
-      element.text += text;
-      element.hadCdata = true;
-    }
-  };
+  parser.ontext = (text) => builder.text(text);
+  parser.oncdata = (text) => builder.cdata(text);
   parser.onerror = () => {
     // The first error fails the document in xml2js (errors after the root closed are never reached).
     usable = false;
@@ -169,9 +120,8 @@ export function parseXmlTree(xml: string): XmlTree | null {
       if (decoded === null) continue;
       parser.write(xml.slice(written, runStart));
       written = runStart;
-      const element = stack[stack.length - 1];
-      if (parser.state === TEXT_STATE && parser.textNode === '' && element) {
-        element.text += decoded;
+      if (parser.state === TEXT_STATE && parser.textNode === '' && builder.depth > 0) {
+        builder.text(decoded);
         written = runEnd;
       }
     }
@@ -180,5 +130,5 @@ export function parseXmlTree(xml: string): XmlTree | null {
     // Anything but the handlers' own signal is unexpected: xml2js gets the last word.
     if (thrown !== OUTCOME_KNOWN) return null;
   }
-  return usable ? result : null;
+  return usable ? builder.result : null;
 }
