@@ -29,9 +29,9 @@ import {
 export interface SyntheticStory {
   label: Label;
   title: string;
-  /** An HTML fragment, as outlets put into <description> / <summary type="html">. */
-  summaryHtml: string;
-  /** The same summary as the parser's plain text, built alongside so filling a store needs no HTML pass. */
+  /** An HTML fragment, as outlets put into <description> / <summary type="html">; written on first read. */
+  readonly summaryHtml: string;
+  /** The same summary as the parser's plain text, so filling a store needs no HTML at all. */
   summaryText: string;
   /** URL path segment, unique per generated story. */
   slug: string;
@@ -90,6 +90,73 @@ function slugOf(title: string, serial: number): string {
   return `${words}-${serial}`;
 }
 
+/** What one story is about: the slots its headline and summary are written from. */
+interface StoryFacts {
+  company: string;
+  release: string;
+  feature: string;
+  otherFeature: string;
+  audience: string;
+  partner: string;
+}
+
+/**
+ * Headline templates. Every template fills four or more slots from large pools (partners, people,
+ * events, projects, regions, numbers) around one or two fixed words, so two distinct stories about
+ * the same release rarely share enough words to look like one story to dedupe.
+ */
+const HEADLINE_TEMPLATES: ReadonlyArray<(f: StoryFacts, r: Random) => string> = [
+  (f, r) => `${f.company} ${r.pick(LAUNCH_VERBS)} ${f.release} with ${f.feature} for ${f.audience} ${r.pick(EVENTS)}`,
+  (f, r) => `${f.release} brings ${f.feature} and ${f.otherFeature} to ${f.audience} in ${r.pick(REGIONS)}`,
+  (f, r) => `Hands-on: ${f.release} ${r.pick(JUDGEMENTS)} ${f.feature} for ${f.audience}, but ${r.pick(WEAKNESSES)}`,
+  (f, r) =>
+    `${f.company} raises $${r.int(8, 900)}M from ${r.pick(INVESTORS)} to take ${f.release} to ${f.audience} in ${r.pick(REGIONS)}`,
+  (f, r) => `${f.partner} picks ${f.release} for ${r.pick(PROJECTS)} in ${r.pick(REGIONS)} ${r.pick(EVENTS)}`,
+  (f, r) =>
+    `${f.company} cuts ${f.release} prices ${r.int(10, 75)}% as ${f.partner} and ${otherPartner(r, f.partner)} sign up`,
+  (f, r) =>
+    `${r.int(3, 40)} ${f.audience} tested ${f.release} on ${r.pick(PROJECTS)}: ${f.feature} impressed, ${r.pick(WEAKNESSES)}`,
+  (f, r) => `${r.pick(PEOPLE)} says ${f.release} gets ${f.feature} ${r.pick(WHEN)}, ${f.partner} first in line`,
+  (f, r) => `How ${f.partner} made ${r.pick(PROJECTS)} with ${f.release} and ${f.feature}`,
+  (f, r) =>
+    `${f.release} leaks ${r.pick(EVENTS)}: ${f.feature}, ${f.otherFeature} and a $${r.int(9, 99)} plan for ${f.audience}`,
+  (f, r) =>
+    `${f.company} ${r.pick(LAUNCH_VERBS)} ${f.release} in ${r.pick(REGIONS)}; ${f.feature} for ${f.audience} ${r.pick(WHEN)}`,
+  (f, r) => `${r.pick(PEOPLE)}, ${f.company} ${r.pick(ROLES)}, on ${f.release}, ${f.feature} and ${f.partner}`,
+];
+
+/** The random draws of a summary; its HTML is written only when a fixture feed needs it. */
+interface SummaryDraws {
+  facts: StoryFacts;
+  observation: string;
+  weekday: string;
+  price: number;
+  rollout: { region: string; weeks: number } | null;
+  imageId: number | null;
+}
+
+function summaryText({ facts: f, observation, weekday, price, rollout }: SummaryDraws): string {
+  const sentences = [
+    `${f.company}’s update adds ${f.feature} and ${f.otherFeature}, the company said on ${weekday}.`,
+    `Early testers among ${f.audience} report ${observation}; ${f.release} costs $${price} a month on the Pro plan.`,
+  ];
+  if (rollout) sentences.push(`The rollout reaches ${rollout.region} over the next ${rollout.weeks} weeks & more markets later.`);
+  return `${sentences.join(' ')} Continue reading →`;
+}
+
+function summaryHtml({ facts: f, observation, weekday, price, rollout, imageId }: SummaryDraws): string {
+  const paragraphs = [
+    `${escapeHtml(f.company)}&#8217;s update adds ${escapeHtml(f.feature)} and ${escapeHtml(f.otherFeature)}, the company said on ${weekday}.`,
+    `Early testers among ${escapeHtml(f.audience)} report ${escapeHtml(observation)}; ${escapeHtml(f.release)} costs $${price} a month on the <em>Pro</em> plan.`,
+  ];
+  if (rollout) paragraphs.push(`The rollout reaches ${rollout.region} over the next ${rollout.weeks} weeks &amp; more markets later.`);
+  const image =
+    imageId === null
+      ? ''
+      : `<p><img src="https://cdn.example/media/${imageId}.jpg" alt="${escapeHtml(f.release)}" width="1200" height="675" /></p>`;
+  return `${image}${paragraphs.map((p) => `<p>${p}</p>`).join('')}<p><a href="#more">Continue reading &#8594;</a></p>`;
+}
+
 export class StoryWriter {
   private serial = 0;
 
@@ -103,70 +170,27 @@ export class StoryWriter {
     const release = `${product} ${version(r)}`;
     const [feature, otherFeature] = twoFeatures(r, topic.features);
     const audience = r.pick(AUDIENCES);
-    // Every template fills four or more slots from large pools (partners, people, events, projects,
-    // regions, numbers) around one or two fixed words, so two distinct stories about the same release
-    // rarely share enough words to look like one story to dedupe.
-    const partner = r.pick(PARTNERS);
-    const templates: Array<() => string> = [
-      () => `${company} ${r.pick(LAUNCH_VERBS)} ${release} with ${feature} for ${audience} ${r.pick(EVENTS)}`,
-      () => `${release} brings ${feature} and ${otherFeature} to ${audience} in ${r.pick(REGIONS)}`,
-      () => `Hands-on: ${release} ${r.pick(JUDGEMENTS)} ${feature} for ${audience}, but ${r.pick(WEAKNESSES)}`,
-      () => `${company} raises $${r.int(8, 900)}M from ${r.pick(INVESTORS)} to take ${release} to ${audience} in ${r.pick(REGIONS)}`,
-      () => `${partner} picks ${release} for ${r.pick(PROJECTS)} in ${r.pick(REGIONS)} ${r.pick(EVENTS)}`,
-      () => `${company} cuts ${release} prices ${r.int(10, 75)}% as ${partner} and ${otherPartner(r, partner)} sign up`,
-      () => `${r.int(3, 40)} ${audience} tested ${release} on ${r.pick(PROJECTS)}: ${feature} impressed, ${r.pick(WEAKNESSES)}`,
-      () => `${r.pick(PEOPLE)} says ${release} gets ${feature} ${r.pick(WHEN)}, ${partner} first in line`,
-      () => `How ${partner} made ${r.pick(PROJECTS)} with ${release} and ${feature}`,
-      () => `${release} leaks ${r.pick(EVENTS)}: ${feature}, ${otherFeature} and a $${r.int(9, 99)} plan for ${audience}`,
-      () => `${company} ${r.pick(LAUNCH_VERBS)} ${release} in ${r.pick(REGIONS)}; ${feature} for ${audience} ${r.pick(WHEN)}`,
-      () => `${r.pick(PEOPLE)}, ${company} ${r.pick(ROLES)}, on ${release}, ${feature} and ${partner}`,
-    ];
-    const title = r.pick(templates)();
+    const facts: StoryFacts = { company, release, feature, otherFeature, audience, partner: r.pick(PARTNERS) };
+    const title = r.pick(HEADLINE_TEMPLATES)(facts, r);
     this.serial += 1;
-    const { html: summaryHtml, text: summaryText } = this.summary(label, company, release, feature, otherFeature, audience);
+    const draws: SummaryDraws = {
+      facts,
+      observation: r.pick(topic.observations),
+      weekday: r.pick(WEEKDAYS),
+      price: r.int(8, 120),
+      rollout: r.chance(0.5) ? { region: r.pick(REGIONS), weeks: r.int(2, 8) } : null,
+      imageId: r.chance(0.3) ? r.int(1000, 9999) : null,
+    };
     return {
       label,
       title,
-      summaryHtml,
-      summaryText,
+      get summaryHtml() {
+        return summaryHtml(draws);
+      },
+      summaryText: summaryText(draws),
       slug: slugOf(title, this.serial),
       author: r.pick(AUTHORS),
       categories: [label === 'neither' ? 'AI' : label === 'video' ? 'Video generation' : 'Image generation', company],
-    };
-  }
-
-  private summary(
-    label: Label,
-    company: string,
-    release: string,
-    feature: string,
-    otherFeature: string,
-    audience: string,
-  ): { html: string; text: string } {
-    const r = this.random;
-    const observation = r.pick(TOPICS[label].observations);
-    const weekday = r.pick(WEEKDAYS);
-    const price = r.int(8, 120);
-    const html = [
-      `${escapeHtml(company)}&#8217;s update adds ${escapeHtml(feature)} and ${escapeHtml(otherFeature)}, the company said on ${weekday}.`,
-      `Early testers among ${escapeHtml(audience)} report ${escapeHtml(observation)}; ${escapeHtml(release)} costs $${price} a month on the <em>Pro</em> plan.`,
-    ];
-    const text = [
-      `${company}’s update adds ${feature} and ${otherFeature}, the company said on ${weekday}.`,
-      `Early testers among ${audience} report ${observation}; ${release} costs $${price} a month on the Pro plan.`,
-    ];
-    if (r.chance(0.5)) {
-      const region = r.pick(REGIONS);
-      const weeks = r.int(2, 8);
-      html.push(`The rollout reaches ${region} over the next ${weeks} weeks &amp; more markets later.`);
-      text.push(`The rollout reaches ${region} over the next ${weeks} weeks & more markets later.`);
-    }
-    const image = r.chance(0.3)
-      ? `<p><img src="https://cdn.example/media/${r.int(1000, 9999)}.jpg" alt="${escapeHtml(release)}" width="1200" height="675" /></p>`
-      : '';
-    return {
-      html: `${image}${html.map((p) => `<p>${p}</p>`).join('')}<p><a href="#more">Continue reading &#8594;</a></p>`,
-      text: `${text.join(' ')} Continue reading →`,
     };
   }
 
