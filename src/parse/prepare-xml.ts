@@ -23,7 +23,8 @@ const XML_PREDEFINED_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
 
 const FEED_ROOTS = new Set(['rss', 'feed', 'rdf:rdf', 'rdf']);
 
-function isLegalXmlCodePoint(codePoint: number): boolean {
+/** The XML 1.0 Char production: what a character reference may denote, and what sax accepts. */
+export function isLegalXmlCodePoint(codePoint: number): boolean {
   return (
     codePoint === 0x9 ||
     codePoint === 0xa ||

@@ -16,6 +16,7 @@
  * with indexOf and slices, which is several times faster on feed documents.
  * One left-to-right pass, no backtracking: linear in the document size.
  */
+import { isLegalXmlCodePoint } from './prepare-xml';
 import { isSpecialName, XmlTreeBuilder, type XmlTree } from './xml-tree-builder';
 
 const LT = 0x3c;
@@ -65,18 +66,6 @@ function skipWhitespace(xml: string, from: number): number {
   return i;
 }
 
-/** A code point sax accepts from a numeric reference (the XML Char production). */
-function isXmlChar(codePoint: number): boolean {
-  return (
-    codePoint === 0x9 ||
-    codePoint === 0xa ||
-    codePoint === 0xd ||
-    (codePoint >= 0x20 && codePoint <= 0xd7ff) ||
-    (codePoint >= 0xe000 && codePoint <= 0xfffd) ||
-    (codePoint >= 0x10000 && codePoint <= 0x10ffff)
-  );
-}
-
 /**
  * The character of the reference whose body (between '&' and ';') is `body`, as sax decodes it,
  * or null when sax would decode it otherwise or fail. Numeric references are accepted the way sax
@@ -101,7 +90,7 @@ function referenceCharacter(body: string): string | null {
   // Longer digit strings (leading zeros) are fine for sax too, but not worth the care here.
   if (digits.length === 0 || digits.length > 7 || !(hex ? /^[0-9a-fA-F]+$/ : /^[0-9]+$/).test(digits)) return null;
   const codePoint = parseInt(digits, hex ? 16 : 10);
-  return codePoint > 0 && isXmlChar(codePoint) ? String.fromCodePoint(codePoint) : null;
+  return codePoint > 0 && isLegalXmlCodePoint(codePoint) ? String.fromCodePoint(codePoint) : null;
 }
 
 /**
