@@ -6,24 +6,23 @@
  * perfectly able server out of rotation. Monitors should read `status` from the body.
  */
 import express from 'express';
-import type { FeedHealth } from '../model';
+import type { FeedHealth, FeedState } from '../model';
 
 export type FeedHealthStatus = 'ok' | 'failing' | 'pending' | 'disabled';
 
-export interface FeedHealthEntry {
+/** The fetch state /health shows; validators (etag, last-modified) and the lifetime error count stay private. */
+type PublicFetchState = Pick<
+  FeedState,
+  'lastFetchAt' | 'lastSuccessAt' | 'lastError' | 'lastErrorAt' | 'consecutiveFailures' | 'nextAttemptAt' | 'disabledReason'
+>;
+
+export interface FeedHealthEntry extends PublicFetchState {
   id: string;
   name: string;
   url: string;
   enabled: boolean;
   /** ok: last fetch succeeded; failing: last fetch failed or the fetcher disabled it; pending: never fetched; disabled: off in config. */
   status: FeedHealthStatus;
-  lastFetchAt: string | null;
-  lastSuccessAt: string | null;
-  lastError: string | null;
-  lastErrorAt: string | null;
-  consecutiveFailures: number;
-  nextAttemptAt: string | null;
-  disabledReason: string | null;
   itemCount: number;
   lastItemAt: string | null;
 }

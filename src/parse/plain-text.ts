@@ -1,6 +1,13 @@
 import { compile } from 'html-to-text';
 import { simpleHtmlToText } from './simple-html-text';
 
+/** Media, embeds, scripts, forms and rules: none of them is text a reader should see in a summary. */
+const SKIPPED_ELEMENTS = [
+  'img', 'picture', 'video', 'audio', 'iframe', 'svg', 'object', 'embed',
+  'script', 'style', 'noscript', 'form', 'hr',
+];
+const HEADINGS = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'];
+
 /** Feed HTML is untrusted: nothing of it survives but its text, and no URL of a link or image. */
 const htmlFragmentToText = compile({
   wordwrap: false,
@@ -8,27 +15,10 @@ const htmlFragmentToText = compile({
   limits: { maxInputLength: 100_000, maxDepth: 64, maxChildNodes: 2_000, ellipsis: '…' },
   selectors: [
     { selector: 'a', options: { ignoreHref: true } },
-    { selector: 'img', format: 'skip' },
-    { selector: 'picture', format: 'skip' },
-    { selector: 'video', format: 'skip' },
-    { selector: 'audio', format: 'skip' },
-    { selector: 'iframe', format: 'skip' },
-    { selector: 'svg', format: 'skip' },
-    { selector: 'script', format: 'skip' },
-    { selector: 'style', format: 'skip' },
-    { selector: 'noscript', format: 'skip' },
-    { selector: 'object', format: 'skip' },
-    { selector: 'embed', format: 'skip' },
-    { selector: 'form', format: 'skip' },
-    { selector: 'h1', options: { uppercase: false } },
-    { selector: 'h2', options: { uppercase: false } },
-    { selector: 'h3', options: { uppercase: false } },
-    { selector: 'h4', options: { uppercase: false } },
-    { selector: 'h5', options: { uppercase: false } },
-    { selector: 'h6', options: { uppercase: false } },
+    ...SKIPPED_ELEMENTS.map((selector) => ({ selector, format: 'skip' })),
+    ...HEADINGS.map((selector) => ({ selector, options: { uppercase: false } })),
     { selector: 'table', options: { uppercaseHeaderCells: false } },
     { selector: 'ul', options: { itemPrefix: ' ' } },
-    { selector: 'hr', format: 'skip' },
   ],
 });
 
