@@ -3,6 +3,7 @@
  * Runs before rss-parser (xml2js/sax) sees the text. Every pass here is linear in the document size
  * (indexOf-driven scans, no nested or overlapping quantifiers) because the input is hostile by default.
  */
+import { NextOccurrence } from './next-occurrence';
 
 export type PreparedXml =
   | { ok: true; xml: string; rootElement: string }
@@ -85,13 +86,12 @@ function mapOutsideLiteralSections(xml: string, transform: (text: string) => str
     return result;
   };
   let position = 0;
-  // The next occurrence of each opener is searched for again only once it has been passed, so a
-  // document with many CDATA sections and no comments (or the reverse) is scanned once, not once per section.
-  let cdata = xml.indexOf('<![CDATA[');
-  let comment = xml.indexOf('<!--');
+  // A document with many CDATA sections and no comments (or the reverse) is scanned once, not once per section.
+  const cdataOpeners = new NextOccurrence(xml, '<![CDATA[');
+  const commentOpeners = new NextOccurrence(xml, '<!--');
   while (position < xml.length) {
-    if (cdata >= 0 && cdata < position) cdata = xml.indexOf('<![CDATA[', position);
-    if (comment >= 0 && comment < position) comment = xml.indexOf('<!--', position);
+    const cdata = cdataOpeners.at(position);
+    const comment = commentOpeners.at(position);
     const start = cdata < 0 ? comment : comment < 0 ? cdata : Math.min(cdata, comment);
     if (start < 0) break;
     const terminator = start === cdata ? ']]>' : '-->';

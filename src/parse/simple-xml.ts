@@ -16,6 +16,7 @@
  * with indexOf and slices, which is several times faster on feed documents.
  * One left-to-right pass, no backtracking: linear in the document size.
  */
+import { NextOccurrence } from './next-occurrence';
 import { isLegalXmlCodePoint } from './prepare-xml';
 import { isSpecialName, XmlTreeBuilder, type XmlTree } from './xml-tree-builder';
 
@@ -91,31 +92,6 @@ function referenceCharacter(body: string): string | null {
   if (digits.length === 0 || digits.length > 7 || !(hex ? /^[0-9a-fA-F]+$/ : /^[0-9]+$/).test(digits)) return null;
   const codePoint = parseInt(digits, hex ? 16 : 10);
   return codePoint > 0 && isLegalXmlCodePoint(codePoint) ? String.fromCodePoint(codePoint) : null;
-}
-
-/**
- * Where a character next occurs at or after a position, for positions that only grow: the
- * document is searched again only once the last answer has been passed, so every search in a
- * document together reads it once (searching afresh from each of many short runs would not).
- */
-class NextOccurrence {
-  /** The last search: from where, and what it found (-1: nothing from there on). */
-  private searchedFrom = Number.POSITIVE_INFINITY;
-  private found = -1;
-
-  constructor(
-    private readonly xml: string,
-    private readonly character: string,
-  ) {}
-
-  /** Index of the next occurrence at or after `from`, or -1. */
-  at(from: number): number {
-    if (from < this.searchedFrom || (this.found >= 0 && this.found < from)) {
-      this.searchedFrom = from;
-      this.found = this.xml.indexOf(this.character, from);
-    }
-    return this.found;
-  }
 }
 
 /** xml[start, end) with its references decoded, or null if one is not a reference this module decodes. */
