@@ -90,7 +90,7 @@ const NEW_STORY_PUBLISHED_EXPRESSION = publishedExpression({
   confidence: '@confidence',
 });
 
-/** The write statements of an ingest transaction, prepared once per repository. */
+/** The write statements of an ingest transaction. */
 interface IngestStatements {
   insertStory: Database.Statement;
   insertItem: Database.Statement;
@@ -100,6 +100,9 @@ interface IngestStatements {
 
 export class StoriesRepository implements PublishedStoryReader {
   private readonly recentTitles: RecentTitles;
+  /** Prepared once: every ingest transaction reuses them. */
+  private readonly lookup: StoryLookup;
+  private readonly ingestStatements: IngestStatements;
 
   constructor(
     private readonly db: Database.Database,
@@ -109,6 +112,8 @@ export class StoriesRepository implements PublishedStoryReader {
     dedupeWindowDays = 7,
   ) {
     this.recentTitles = new RecentTitles(db, dedupeWindowDays);
+    this.lookup = this.createLookup();
+    this.ingestStatements = this.createIngestStatements();
     this.publicationStateQuery = db.prepare('SELECT version, last_modified FROM publication_state WHERE singleton = 1');
   }
 
@@ -127,27 +132,22 @@ export class StoriesRepository implements PublishedStoryReader {
     this.db.prepare('UPDATE publication_state SET version = version + 1, last_modified = ? WHERE singleton = 1').run(at);
   }
 
-  private lookupCache: StoryLookup | null = null;
-
-  /** Prepared once per repository: statements are reused by every ingest transaction. */
-  private lookup(): StoryLookup {
-    if (this.lookupCache) return this.lookupCache;
+  /** The ingest transaction's reads (for dedupe), prepared with the repository. */
+  private createLookup(): StoryLookup {
     const itemExists = this.db.prepare('SELECT 1 FROM items WHERE feed_id = ? AND guid = ?').pluck();
     const byUrl = this.db.prepare('SELECT story_id FROM items WHERE canonical_url = ? ORDER BY id LIMIT 1').pluck();
     const feedsOfStory = this.db.prepare('SELECT DISTINCT feed_id FROM items WHERE story_id = ?').pluck();
-    this.lookupCache = {
+    return {
       itemExists: (feedId, guid) => itemExists.get(feedId, guid) !== undefined,
       storyByCanonicalUrl: (canonicalUrl) => (byUrl.get(canonicalUrl) as number | undefined) ?? null,
       feedsOfStory: (storyId) => feedsOfStory.all(storyId) as string[],
       titleCandidates: (buckets, fromDay, toDay) => this.recentTitles.candidates(buckets, fromDay, toDay),
     };
-    return this.lookupCache;
   }
 
-  private ingestStatementsCache: IngestStatements | null = null;
-
-  private ingestStatements(): IngestStatements {
-    this.ingestStatementsCache ??= {
+  /** The ingest transaction's writes, prepared with the repository. */
+  private createIngestStatements(): IngestStatements {
+    return {
       insertStory: this.db.prepare(`
         INSERT INTO stories (title, summary, url, author, categories, predicted_label, confidence, terms, label,
           status, held_reason, published, published_at, first_seen_at, updated_at)
@@ -164,7 +164,6 @@ export class StoriesRepository implements PublishedStoryReader {
            updated_at = @now WHERE id = @storyId`,
       ),
     };
-    return this.ingestStatementsCache;
   }
 
   /**
@@ -177,8 +176,8 @@ export class StoriesRepository implements PublishedStoryReader {
     success: FetchSuccess,
     settings: DedupeSettings & { categoryHint?: Label },
   ): IngestResult {
-    const lookup = this.lookup();
-    const { insertStory, insertItem, insertTokens, touchStory } = this.ingestStatements();
+    const lookup = this.lookup;
+    const { insertStory, insertItem, insertTokens, touchStory } = this.ingestStatements;
     const ingest = this.db.transaction((): IngestResult => {
       // Under the write lock: stories another process stored since our last ingest become visible.
       this.recentTitles.catchUp();
