@@ -136,7 +136,7 @@ function ingestBatch(
       feedId,
       candidates,
       { feedId, at: present.toISOString(), etag: null, lastModified: null },
-      services.config.dedupe,
+      {},
     );
     joined += result.joined;
   }
@@ -187,7 +187,7 @@ export async function runDedupeBench(plan: BenchPlan, workDir: string, modelPath
         feedId,
         candidates,
         { feedId, at: new Date().toISOString(), etag: null, lastModified: null },
-        services.config.dedupe,
+        {},
       );
       fillMs += performance.now() - started;
       fillItems += count;

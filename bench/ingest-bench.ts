@@ -123,7 +123,7 @@ export async function runIngestBench(
       source.id,
       candidates,
       { feedId: source.id, at: fetchedAt.toISOString(), etag: outcome.etag, lastModified: outcome.lastModified },
-      { ...phasedDeps.settings.dedupe, categoryHint: source.categoryHint },
+      { categoryHint: source.categoryHint },
     );
     storeMs += performance.now() - t;
     items += parsed.items.length;

@@ -6,6 +6,7 @@ import { loadClassifier, loadOrTrainClassifier } from './classify/tfidf-classifi
 import { retrainModel } from './cli/retrain-command';
 import { ConfigError, hostForUrl, loadConfig, type LoadedConfig } from './config/load-config';
 import { digestCommand } from './cli/digest-command';
+import { printMatchingEval, tuneClustering } from './cli/matching-commands';
 import { createHttpApp } from './http-composition';
 import { runFetchCycle } from './jobs/fetch-run';
 import { createLogger, type Logger } from './logger';
@@ -17,7 +18,9 @@ const USAGE = `Usage: npm run cli -- <command> [options]
 Commands:
   fetch-now [--force]      fetch every due feed once (--force ignores intervals and backoff)
   classify                 read JSON lines {"title","summary"} on stdin, write {"label","confidence","terms"} lines
-  eval                     train on the corpus train split, print precision/recall/F1 on the held-out split
+  eval                     classifier: precision/recall/F1 on the corpus held-out split;
+                           same-event matching: pairwise and B-cubed scores on data/clusters
+  tune-clustering          refit the same-event scorer (data/clusters/tune.jsonl + editors' merges/splits)
   retrain                  rebuild the model from corpus + editor labels; keep the old one if the new scores worse
   digest [at]              build (or show) the digest of the latest period completed before now (or [at])
   import-opml <file>       add the feeds of an OPML file
@@ -153,6 +156,11 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'eval':
       runEval(config.classifier.corpusDir, process.stdout);
+      process.stdout.write('\n');
+      printMatchingEval(config, process.stdout);
+      return 0;
+    case 'tune-clustering':
+      tuneClustering(config, process.stdout, []);
       return 0;
     case 'retrain':
       return withServices(config, logger, (services) => {

@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3';
 import { classifyText, loadOrTrainClassifier, type TfidfClassifier } from './classify/tfidf-classifier';
+import { readCorpusExamples } from './classify/corpus';
+import { loadEventScorer } from './dedupe/event-scorer-file';
 import { resolveFeedUrls, type LoadedConfig } from './config/load-config';
 import type { FetchRunSettings } from './jobs/fetch-run';
 import type { Logger } from './logger';
@@ -28,7 +30,12 @@ export interface Services {
 export function createServices(config: LoadedConfig, logger: Logger): Services {
   const db = openDatabase(config.database.path);
   const feeds = new FeedsRepository(db);
-  const stories = new StoriesRepository(db, feeds, config.curation.autoPublishThreshold, config.dedupe.windowDays);
+  const stories = new StoriesRepository(db, feeds, config.curation.autoPublishThreshold, {
+    windowDays: config.dedupe.windowDays,
+    model: loadEventScorer(config.dedupe.scorerPath),
+    // Word rarity starts from the labelled corpus, so a new store weighs names over beat words at once.
+    background: () => readCorpusExamples(config.classifier.corpusDir),
+  });
   const republished = stories.applyCurationPolicy();
   if (republished > 0) logger.info('curation policy re-applied', { changed_stories: republished });
   const { model, trainedNow } = loadOrTrainClassifier(config.classifier.modelPath, config.classifier.corpusDir);
@@ -68,7 +75,6 @@ export function fetchRunSettings(config: LoadedConfig, selfOrigins: readonly str
     backoff: { baseMinutes: config.fetch.backoffBaseMinutes, maxMinutes: config.fetch.backoffMaxMinutes },
     disableAfterFailures: config.fetch.disableAfterFailures,
     defaultIntervalMinutes: defaultIntervalMinutes(config.schedule.fetchCron),
-    dedupe: config.dedupe,
   };
 }
 

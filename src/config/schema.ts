@@ -72,10 +72,12 @@ export const configSchema = z
       .prefault({}),
     dedupe: z
       .object({
-        /** Jaccard similarity of title shingles above which two outlets' items are one story. */
-        titleSimilarity: z.number().min(0.1).max(1).default(0.6),
-        /** Only stories first seen this many days apart or closer are compared. */
-        windowDays: z.number().int().min(1).default(7),
+        /** Only reports published this many days apart or closer can become one story. */
+        windowDays: z.number().int().min(1).max(30).default(4),
+        /** Weights and join threshold of the same-event scorer (`npm run cli -- tune-clustering` writes it). */
+        scorerPath: z.string().default('data/clusters/event-scorer.json'),
+        /** Labelled same-event reports (tune.jsonl, heldout.jsonl) for eval and tune-clustering. */
+        labelledDir: z.string().default('data/clusters'),
       })
       .prefault({}),
     classifier: z

@@ -1,5 +1,6 @@
 import type { NormalizedItem } from '../model';
-import { epochDay, lshBuckets, pickDuplicate, titleTokens, tokenHashes, type TitleCandidate } from './title-signature';
+import type { EventDoc } from './event-doc';
+import type { EventMatch } from './event-index';
 
 /** Read access to what is already stored, implemented by store/ inside the ingest transaction. */
 export interface StoryLookup {
@@ -8,11 +9,14 @@ export interface StoryLookup {
   storyByCanonicalUrl(canonicalUrl: string): number | null;
   /** Feeds that already reported a story. */
   feedsOfStory(storyId: number): readonly string[];
-  titleCandidates(buckets: readonly number[], fromDay: number, toDay: number): readonly TitleCandidate[];
+  /** The item's event vectors; counts its words into the rarity weights (once per stored item). */
+  eventDoc(item: NormalizedItem): EventDoc;
+  /** The recent story this item most probably reports, from another outlet (see dedupe/event-index.ts). */
+  sameEvent(doc: EventDoc): EventMatch | null;
 }
 
 export interface DedupeSettings {
-  titleSimilarity: number;
+  /** Only reports published this many days apart or closer can be one story. */
   windowDays: number;
 }
 
@@ -20,28 +24,26 @@ export type StoryAssignment =
   /** This feed already delivered this item (same guid) or the same article (same canonical URL). */
   | { kind: 'already-stored'; reason: 'guid' | 'url' }
   /** Another outlet's report of a stored story. */
-  | { kind: 'join'; storyId: number; reason: 'url' | 'title'; similarity: number }
-  /** A story nobody reported yet: its headline words, their hashes and LSH buckets, for the index. */
-  | { kind: 'new'; tokens: string[]; hashes: number[]; buckets: number[] };
+  | { kind: 'join'; storyId: number; reason: 'url' | 'event'; similarity: number; evidence: EventDoc }
+  /** An event nobody reported yet. */
+  | { kind: 'new'; evidence: EventDoc };
 
 /** Decides whether an item is known, joins an existing story cluster, or starts a new one. */
-export function assignStory(item: NormalizedItem, lookup: StoryLookup, settings: DedupeSettings): StoryAssignment {
+export function assignStory(item: NormalizedItem, lookup: StoryLookup): StoryAssignment {
   if (lookup.itemExists(item.feedId, item.guid)) return { kind: 'already-stored', reason: 'guid' };
+  let urlStory: number | null = null;
   if (item.canonicalUrl) {
-    const storyId = lookup.storyByCanonicalUrl(item.canonicalUrl);
-    if (storyId !== null) {
-      if (lookup.feedsOfStory(storyId).includes(item.feedId)) return { kind: 'already-stored', reason: 'url' };
-      return { kind: 'join', storyId, reason: 'url', similarity: 1 };
+    urlStory = lookup.storyByCanonicalUrl(item.canonicalUrl);
+    if (urlStory !== null && lookup.feedsOfStory(urlStory).includes(item.feedId)) {
+      return { kind: 'already-stored', reason: 'url' };
     }
   }
-  const tokens = titleTokens(item.title);
-  const hashes = tokenHashes(tokens);
-  const buckets = lshBuckets(hashes);
-  if (buckets.length > 0) {
-    const day = epochDay(item.publishedAt);
-    const candidates = lookup.titleCandidates(buckets, day - settings.windowDays, day + settings.windowDays);
-    const duplicate = pickDuplicate(hashes, item.feedId, candidates, settings.titleSimilarity, lookup.feedsOfStory);
-    if (duplicate) return { kind: 'join', storyId: duplicate.storyId, reason: 'title', similarity: duplicate.similarity };
+  const evidence = lookup.eventDoc(item);
+  if (urlStory !== null) return { kind: 'join', storyId: urlStory, reason: 'url', similarity: 1, evidence };
+  const match = lookup.sameEvent(evidence);
+  // The index knows the feeds of the items it holds; the store knows them all (older ones may be evicted).
+  if (match && !lookup.feedsOfStory(match.storyId).includes(item.feedId)) {
+    return { kind: 'join', storyId: match.storyId, reason: 'event', similarity: match.probability, evidence };
   }
-  return { kind: 'new', tokens, hashes, buckets };
+  return { kind: 'new', evidence };
 }

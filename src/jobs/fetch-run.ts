@@ -17,7 +17,6 @@ export interface FetchRunSettings {
   disableAfterFailures: number;
   /** Interval for feeds without their own intervalMinutes; a feed is not fetched more often than this. */
   defaultIntervalMinutes: number;
-  dedupe: { titleSimilarity: number; windowDays: number };
 }
 
 export interface FetchRunDeps {
@@ -117,7 +116,7 @@ async function runOne(source: FeedSource, state: FeedState | null, deps: FetchRu
       source.id,
       candidates,
       { feedId: source.id, at: startedAt.toISOString(), etag: outcome.etag, lastModified: outcome.lastModified },
-      { ...settings.dedupe, categoryHint: source.categoryHint },
+      { categoryHint: source.categoryHint },
     );
     log.info('fetched', {
       url: source.url,

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { assignStory, type DedupeSettings, type StoryLookup } from '../dedupe/assign-story';
+import { assignStory, type StoryLookup } from '../dedupe/assign-story';
 import type {
   Classification,
   EditorAction,
@@ -13,7 +13,8 @@ import type {
   Story,
 } from '../model';
 import type { FeedsRepository, FetchSuccess } from './feeds-repository';
-import { RecentTitles } from './recent-titles';
+import { RecentEvents, type RecentEventsOptions } from './recent-events';
+import { loadEventScorer } from '../dedupe/event-scorer-file';
 import { hydrateStories, type StoryRow } from './story-rows';
 
 export interface IngestCandidate {
@@ -94,12 +95,11 @@ const NEW_STORY_PUBLISHED_EXPRESSION = publishedExpression({
 interface IngestStatements {
   insertStory: Database.Statement;
   insertItem: Database.Statement;
-  insertTokens: Database.Statement;
   touchStory: Database.Statement;
 }
 
 export class StoriesRepository implements PublishedStoryReader {
-  private readonly recentTitles: RecentTitles;
+  private readonly recentEvents: RecentEvents;
   /** Prepared once: every ingest transaction reuses them. */
   private readonly lookup: StoryLookup;
   private readonly ingestStatements: IngestStatements;
@@ -108,10 +108,14 @@ export class StoriesRepository implements PublishedStoryReader {
     private readonly db: Database.Database,
     private readonly feeds: FeedsRepository,
     private readonly autoPublishThreshold: number,
-    /** Dedupe window in days; sizes the in-memory headline index (see RecentTitles). */
-    dedupeWindowDays = 7,
+    /** Same-event matching: window, scorer and background corpus (see RecentEvents). */
+    matching: Partial<RecentEventsOptions> = {},
   ) {
-    this.recentTitles = new RecentTitles(db, dedupeWindowDays);
+    this.recentEvents = new RecentEvents(db, {
+      windowDays: matching.windowDays ?? 7,
+      model: matching.model ?? loadEventScorer(),
+      background: matching.background ?? (() => []),
+    });
     this.lookup = this.createLookup();
     this.ingestStatements = this.createIngestStatements();
     this.publicationStateQuery = db.prepare('SELECT version, last_modified FROM publication_state WHERE singleton = 1');
@@ -141,7 +145,8 @@ export class StoriesRepository implements PublishedStoryReader {
       itemExists: (feedId, guid) => itemExists.get(feedId, guid) !== undefined,
       storyByCanonicalUrl: (canonicalUrl) => (byUrl.get(canonicalUrl) as number | undefined) ?? null,
       feedsOfStory: (storyId) => feedsOfStory.all(storyId) as string[],
-      titleCandidates: (buckets, fromDay, toDay) => this.recentTitles.candidates(buckets, fromDay, toDay),
+      eventDoc: (item) => this.recentEvents.eventDoc(item),
+      sameEvent: (doc) => this.recentEvents.match(doc),
     };
   }
 
@@ -158,7 +163,6 @@ export class StoriesRepository implements PublishedStoryReader {
           has_feed_date, categories, label, confidence, terms, fetched_at)
         VALUES (@feedId, @storyId, @guid, @originalUrl, @canonicalUrl, @title, @summary, @author, @publishedAt,
           @hasFeedDate, @categories, @label, @confidence, @terms, @now)`),
-      insertTokens: this.db.prepare('INSERT INTO story_title_tokens (story_id, tokens) VALUES (?, ?)'),
       touchStory: this.db.prepare(
         `UPDATE stories SET outlet_count = (SELECT COUNT(DISTINCT feed_id) FROM items WHERE story_id = @storyId),
            updated_at = @now WHERE id = @storyId`,
@@ -174,17 +178,17 @@ export class StoriesRepository implements PublishedStoryReader {
     feedId: string,
     candidates: readonly IngestCandidate[],
     success: FetchSuccess,
-    settings: DedupeSettings & { categoryHint?: Label },
+    settings: { categoryHint?: Label },
   ): IngestResult {
     const lookup = this.lookup;
-    const { insertStory, insertItem, insertTokens, touchStory } = this.ingestStatements;
+    const { insertStory, insertItem, touchStory } = this.ingestStatements;
     const ingest = this.db.transaction((): IngestResult => {
       // Under the write lock: stories another process stored since our last ingest become visible.
-      this.recentTitles.catchUp();
+      this.recentEvents.catchUp();
       const result: IngestResult = { inserted: 0, newStories: 0, joined: 0, alreadyStored: 0 };
       const now = success.at;
       for (const { item, classification } of candidates) {
-        const assignment = assignStory(item, lookup, settings);
+        const assignment = assignStory(item, lookup);
         if (assignment.kind === 'already-stored') {
           result.alreadyStored += 1;
           continue;
@@ -211,14 +215,12 @@ export class StoriesRepository implements PublishedStoryReader {
               threshold: this.autoPublishThreshold,
             }).lastInsertRowid,
           );
-          insertTokens.run(storyId, assignment.tokens.join(' '));
-          this.recentTitles.added(storyId, assignment.hashes, assignment.buckets, item.publishedAt);
           result.newStories += 1;
         } else {
           storyId = assignment.storyId;
           result.joined += 1;
         }
-        insertItem.run({
+        const itemId = insertItem.run({
           feedId: item.feedId,
           storyId,
           guid: item.guid,
@@ -234,7 +236,8 @@ export class StoriesRepository implements PublishedStoryReader {
           confidence: classification.confidence,
           terms: JSON.stringify(classification.terms),
           now,
-        });
+        }).lastInsertRowid;
+        this.recentEvents.added(assignment.evidence, storyId, Number(itemId));
         // Another outlet joining changes none of the columns the curation policy reads.
         if (assignment.kind === 'join') touchStory.run({ storyId, now });
         result.inserted += 1;
@@ -246,10 +249,10 @@ export class StoriesRepository implements PublishedStoryReader {
     try {
       // IMMEDIATE: take the write lock first, so what catchUp reads cannot change before we write.
       const result = ingest.immediate();
-      this.recentTitles.trim();
+      this.recentEvents.trim();
       return result;
     } catch (error) {
-      this.recentTitles.reset();
+      this.recentEvents.reset();
       throw error;
     }
   }

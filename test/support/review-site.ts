@@ -61,7 +61,7 @@ export async function startReviewSite(options: ReviewSiteOptions): Promise<Revie
       },
     ],
     { feedId: 'desk', at: new Date().toISOString(), etag: null, lastModified: null },
-    services.config.dedupe,
+    {},
   );
   const app = await startApp(services);
   return {

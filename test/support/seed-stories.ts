@@ -30,7 +30,7 @@ export function ingest(services: TestServices, feedId: string, items: readonly S
       feedId,
       [{ item, classification: { label: entry.label, confidence: 0.95, terms: [] } }],
       { feedId, at: entry.publishedAt, etag: null, lastModified: null },
-      services.config.dedupe,
+      {},
     );
   }
 }
