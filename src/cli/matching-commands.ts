@@ -10,7 +10,7 @@ import type { LabelledPair, SimulationOptions } from '../dedupe/cluster-simulati
 import { seedTermStats } from '../dedupe/event-doc';
 import { FEATURE_NAMES, type EventScorerModel } from '../dedupe/event-scorer';
 import { loadEventScorer, saveEventScorer } from '../dedupe/event-scorer-file';
-import { trainEventScorer } from '../dedupe/train-event-scorer';
+import { DENSE_SPAN_DAYS, trainEventScorer } from '../dedupe/train-event-scorer';
 import type { LoadedConfig } from '../config/load-config';
 
 function simulationOptions(config: LoadedConfig): SimulationOptions {
@@ -43,10 +43,12 @@ export function tuneClustering(config: LoadedConfig, out: NodeJS.WritableStream,
   out.write(`Fitting the same-event scorer on ${reports.length} labelled reports and ${editorPairs.length} editor pairs...\n`);
   const result = trainEventScorer(reports, simulationOptions(config), editorPairs);
   out.write(`${result.pairs} candidate pairs (${result.positivePairs} same-event)\n`);
-  out.write('threshold  precision  recall  F1 (tuning set, in date order)\n');
+  out.write(`threshold | tuning set as dated: P / R / F1 | compressed into ${DENSE_SPAN_DAYS} days: P / R / F1 | objective\n`);
+  const triple = (s: { precision: number; recall: number; f1: number }) =>
+    `${s.precision.toFixed(3)} / ${s.recall.toFixed(3)} / ${s.f1.toFixed(3)}`;
   for (const row of result.tuning) {
     const marker = row.threshold === result.model.threshold ? '  <- chosen' : '';
-    out.write(`${row.threshold.toFixed(2).padStart(9)}  ${row.precision.toFixed(3).padStart(9)}  ${row.recall.toFixed(3).padStart(6)}  ${row.f1.toFixed(3)}${marker}\n`);
+    out.write(`${row.threshold.toFixed(2).padStart(9)} | ${triple(row.dated).padStart(31)} | ${triple(row.dense).padStart(37)} | ${row.objective.toFixed(3)}${marker}\n`);
   }
   const model: EventScorerModel = {
     ...result.model,

@@ -63,7 +63,8 @@ export class EventIndex {
 
   /**
    * Stories sharing index keys with the item within the window, the ones sharing the rarest
-   * keys first, at most MAX_SCORED_STORIES; never one its outlet already reported.
+   * keys first, at most MAX_SCORED_STORIES; never one its outlet already reported, nor one about
+   * another version of something the item names (see StoryProfile.conflictsWith).
    */
   candidates(doc: EventDoc, allowed: (storyId: number) => boolean = () => true): { storyId: number; profile: StoryProfile }[] {
     const hits = new Map<number, number>();
@@ -81,7 +82,7 @@ export class EventIndex {
     const found: { storyId: number; profile: StoryProfile }[] = [];
     for (const [storyId] of ranked) {
       const profile = this.stories.get(storyId);
-      if (!profile || profile.feeds.has(doc.feedId) || !allowed(storyId)) continue;
+      if (!profile || profile.feeds.has(doc.feedId) || profile.conflictsWith(doc) || !allowed(storyId)) continue;
       found.push({ storyId, profile });
     }
     return found;

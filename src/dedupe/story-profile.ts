@@ -19,11 +19,12 @@ export const FEATURE_NAMES = [
   'names found',
   'shared figures',
   'different amount',
-  'different version',
   'shared version',
   'hours apart',
   'rarest shared word',
   'rare shared words',
+  'rare shared words besides names',
+  'shared name mass',
 ] as const;
 
 /** A word at least this rare (IDF) counts as "rare". */
@@ -80,6 +81,22 @@ export class StoryProfile {
     return dot / Math.sqrt(norm);
   }
 
+  /**
+   * True when the report names a version of something the story names only in other versions
+   * ("Veo 2" against a "Veo 3" story): a different release, whatever else they share.
+   */
+  conflictsWith(doc: EventDoc): boolean {
+    let conflict = false;
+    for (const version of doc.versions) {
+      const [name, number] = versionParts(version);
+      const known = this.versions.get(name);
+      if (!known) continue;
+      if (known.has(number)) return false;
+      conflict = true;
+    }
+    return conflict;
+  }
+
   features(doc: EventDoc, terms: TermLookup): number[] {
     let bestText = 0;
     let bestHeadline = 0;
@@ -111,23 +128,26 @@ export class StoryProfile {
       }
     }
 
+    // A different version never gets here (conflictsWith vetoes it before scoring).
     let sharedVersion = false;
-    let differentVersion = false;
     for (const version of doc.versions) {
       const [name, number] = versionParts(version);
-      const known = this.versions.get(name);
-      if (!known) continue;
-      if (known.has(number)) sharedVersion = true;
-      else differentVersion = true;
+      if (this.versions.get(name)?.has(number)) sharedVersion = true;
     }
 
+    // Two reports of different events by one company share its name; reports of one event also
+    // share what happened: rare words besides the names.
     let rarest = 0;
     let rare = 0;
+    let rareBesidesNames = 0;
     for (const id of doc.text.ids) {
       if (!this.centroid.has(id)) continue;
       const idf = terms.idf(id);
       if (idf > rarest) rarest = idf;
-      if (idf >= RARE_IDF) rare += 1;
+      if (idf >= RARE_IDF) {
+        rare += 1;
+        if (!doc.entityWords.includes(id)) rareBesidesNames += 1;
+      }
     }
 
     const hours = Math.min(
@@ -141,11 +161,13 @@ export class StoryProfile {
       nameMass > 0 ? foundMass / nameMass : 0,
       Math.min(sharedFigures, 3) / 3,
       myAmounts > 0 && storyHasAmounts && sharedAmounts === 0 ? 1 : 0,
-      differentVersion && !sharedVersion ? 1 : 0,
       sharedVersion ? 1 : 0,
       Math.log1p(hours) / Math.log1p(HOURS_CAP),
       Math.min(rarest, IDF_SCALE) / IDF_SCALE,
       Math.min(rare, 4) / 4,
+      Math.min(rareBesidesNames, 3) / 3,
+      // A company's name alone (IDF ~4-6) is weak evidence; a product, a person and a place add up.
+      Math.min(foundMass, 20) / 20,
     ];
   }
 }
