@@ -83,6 +83,10 @@ export interface Outlet {
   feedName: string;
   url: string | null;
   publishedAt: string;
+  /** The stored item behind this outlet's report (what an editor splits out of a story). */
+  itemId?: number;
+  /** The outlet's own headline. */
+  title?: string;
 }
 
 /** A cluster of items from one or more outlets that report the same story. */
@@ -108,6 +112,10 @@ export interface Story {
   firstSeenAt: string;
   updatedAt: string;
   outlets: Outlet[];
+  /** Set when an editor merged this story into another: its items, readers and links moved there. */
+  mergedInto?: number | null;
+  /** True when an editor wrote the headline and summary: kept when outlets join and on recluster. */
+  wordingByEditor?: boolean;
 }
 
 /** An editor action, stored with who and when. */
@@ -115,7 +123,13 @@ export type EditorAction =
   | { kind: 'approve' }
   | { kind: 'reject' }
   | { kind: 'relabel'; label: Label }
-  | { kind: 'pin'; pinned: boolean };
+  | { kind: 'pin'; pinned: boolean }
+  /** Move every report of this story into another story (this one then redirects there). */
+  | { kind: 'merge'; intoStoryId: number }
+  /** Take one report (item) out of this story into a story of its own. */
+  | { kind: 'split'; itemId: number }
+  /** The site's own headline and/or summary for the story. */
+  | { kind: 'edit'; title?: string; summary?: string };
 
 export interface EditorDecision {
   id: number;

@@ -151,6 +151,31 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       DROP INDEX items_feed_published;
     `,
   },
+  {
+    version: 10,
+    name: 'same-event matching: editor merges, splits and wording',
+    sql: `
+      -- Headline words are no longer stored: same-event matching reads items' text (store/recent-events.ts).
+      DROP TABLE story_title_tokens;
+      -- An editor merged this story into another; it redirects there and never publishes.
+      ALTER TABLE stories ADD COLUMN merged_into INTEGER REFERENCES stories(id);
+      -- An editor wrote the headline/summary: joins and recluster keep it.
+      ALTER TABLE stories ADD COLUMN wording_by_editor INTEGER NOT NULL DEFAULT 0;
+      -- What a merge, split or edit did (JSON), beside the existing action columns.
+      ALTER TABLE editor_decisions ADD COLUMN detail TEXT;
+      -- Editors' verdicts on pairs of reports: same event (1, from merges) or not (0, from splits).
+      -- Recluster obeys them and tune-clustering learns from them.
+      CREATE TABLE item_pair_labels (
+        item_a INTEGER NOT NULL REFERENCES items(id),
+        item_b INTEGER NOT NULL REFERENCES items(id),
+        same_event INTEGER NOT NULL,
+        editor TEXT NOT NULL,
+        decided_at TEXT NOT NULL,
+        PRIMARY KEY (item_a, item_b),
+        CHECK (item_a < item_b)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export function migrate(db: Database.Database): number[] {

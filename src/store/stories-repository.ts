@@ -14,6 +14,7 @@ import type {
 } from '../model';
 import type { FeedsRepository, FetchSuccess } from './feeds-repository';
 import { RecentEvents, type RecentEventsOptions } from './recent-events';
+import { StoryEdits, StoryEditError, type PairLabel } from './story-edits';
 import { loadEventScorer } from '../dedupe/event-scorer-file';
 import { hydrateStories, type StoryRow } from './story-rows';
 
@@ -40,6 +41,8 @@ export interface ReviewQueueQuery {
   limit: number;
   offset: number;
 }
+
+export { StoryEditError } from './story-edits';
 
 export class StoryNotFoundError extends Error {
   constructor(readonly storyId: number) {
@@ -100,6 +103,7 @@ interface IngestStatements {
 
 export class StoriesRepository implements PublishedStoryReader {
   private readonly recentEvents: RecentEvents;
+  private readonly edits: StoryEdits;
   /** Prepared once: every ingest transaction reuses them. */
   private readonly lookup: StoryLookup;
   private readonly ingestStatements: IngestStatements;
@@ -116,6 +120,7 @@ export class StoriesRepository implements PublishedStoryReader {
       model: matching.model ?? loadEventScorer(),
       background: matching.background ?? (() => []),
     });
+    this.edits = new StoryEdits(db);
     this.lookup = this.createLookup();
     this.ingestStatements = this.createIngestStatements();
     this.publicationStateQuery = db.prepare('SELECT version, last_modified FROM publication_state WHERE singleton = 1');
@@ -305,7 +310,7 @@ export class StoriesRepository implements PublishedStoryReader {
     const rows = this.db
       .prepare(
         `SELECT * FROM stories
-         WHERE (@status IS NULL OR status = @status)
+         WHERE merged_into IS NULL AND (@status IS NULL OR status = @status)
            AND (@label IS NULL OR label = @label)
            AND (@minConfidence IS NULL OR confidence >= @minConfidence)
            AND (@maxConfidence IS NULL OR confidence <= @maxConfidence)
@@ -322,11 +327,21 @@ export class StoriesRepository implements PublishedStoryReader {
     return hydrateStories(this.db, rows);
   }
 
-  /** Applies an editor action, records who/when, re-applies the curation policy; returns the updated story. */
+  /**
+   * Applies an editor action, records who/when, re-applies the curation policy; returns the story
+   * the action leaves the reader with (for a merge, the target; for a split, the new story).
+   */
   applyDecision(storyId: number, action: EditorAction, editor: string, at = new Date().toISOString()): Story {
-    return this.db.transaction((): Story => {
-      const exists = this.db.prepare('SELECT 1 FROM stories WHERE id = ?').get(storyId);
-      if (!exists) throw new StoryNotFoundError(storyId);
+    const apply = this.db.transaction((): number => {
+      const row = this.db.prepare('SELECT merged_into AS mergedInto FROM stories WHERE id = ?').get(storyId) as
+        | { mergedInto: number | null }
+        | undefined;
+      if (!row) throw new StoryNotFoundError(storyId);
+      if (row.mergedInto !== null) {
+        throw new StoryEditError(storyId, `Story ${storyId} was merged into story ${row.mergedInto}; act on that one.`);
+      }
+      let resultId = storyId;
+      let detail: Record<string, unknown> | null = null;
       switch (action.kind) {
         case 'approve':
           this.db.prepare(`UPDATE stories SET status = 'approved', updated_at = ? WHERE id = ?`).run(at, storyId);
@@ -344,25 +359,49 @@ export class StoriesRepository implements PublishedStoryReader {
             .prepare('UPDATE stories SET pinned = ?, updated_at = ? WHERE id = ?')
             .run(action.pinned ? 1 : 0, at, storyId);
           break;
+        case 'merge':
+          this.edits.merge(storyId, action.intoStoryId, editor, at);
+          resultId = action.intoStoryId;
+          detail = { intoStoryId: action.intoStoryId };
+          break;
+        case 'split':
+          resultId = this.edits.split(storyId, action.itemId, editor, at);
+          detail = { itemId: action.itemId, newStoryId: resultId };
+          break;
+        case 'edit':
+          this.edits.edit(storyId, action, at);
+          detail = { title: action.title ?? null, summary: action.summary ?? null };
+          break;
       }
-      this.db
-        .prepare(
-          `INSERT INTO editor_decisions (story_id, action, label, pinned, editor, decided_at) VALUES (?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          storyId,
-          action.kind,
-          action.kind === 'relabel' ? action.label : null,
-          action.kind === 'pin' ? (action.pinned ? 1 : 0) : null,
-          editor,
-          at,
-        );
-      this.db
-        .prepare(`UPDATE stories SET published = ${PUBLISHED_EXPRESSION} WHERE id = @storyId`)
-        .run({ storyId, threshold: this.autoPublishThreshold });
+      const recordDecision = this.db.prepare(
+        `INSERT INTO editor_decisions (story_id, action, label, pinned, editor, decided_at, detail) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      );
+      recordDecision.run(
+        storyId,
+        action.kind,
+        action.kind === 'relabel' ? action.label : null,
+        action.kind === 'pin' ? (action.pinned ? 1 : 0) : null,
+        editor,
+        at,
+        detail === null ? null : JSON.stringify(detail),
+      );
+      const republish = this.db.prepare(`UPDATE stories SET published = ${PUBLISHED_EXPRESSION} WHERE id = @storyId AND merged_into IS NULL`);
+      republish.run({ storyId, threshold: this.autoPublishThreshold });
+      if (resultId !== storyId) republish.run({ storyId: resultId, threshold: this.autoPublishThreshold });
       this.bumpVersion(at);
-      return this.getStory(storyId)!;
-    })();
+      return resultId;
+    });
+    // IMMEDIATE: the read of the story and the writes happen under one write lock.
+    const resultId = apply.immediate();
+    // Story membership changed: the same-event index reloads what it holds from the store.
+    if (action.kind === 'merge') this.recentEvents.merged(storyId, resultId);
+    if (action.kind === 'split') this.recentEvents.reset();
+    return this.getStory(resultId)!;
+  }
+
+  /** Editors' verdicts on pairs of reports (from merges and splits). */
+  pairLabels(): PairLabel[] {
+    return this.edits.pairLabels();
   }
 
   decisionsFor(storyId: number): EditorDecision[] {
@@ -376,14 +415,22 @@ export class StoriesRepository implements PublishedStoryReader {
       pinned: number | null;
       editor: string;
       decided_at: string;
+      detail: string | null;
     }[];
     return rows.map((row) => {
+      const detail = (row.detail === null ? {} : JSON.parse(row.detail)) as Record<string, unknown>;
       const action: EditorAction =
         row.action === 'relabel'
           ? { kind: 'relabel', label: row.label as Label }
           : row.action === 'pin'
             ? { kind: 'pin', pinned: row.pinned === 1 }
-            : { kind: row.action as 'approve' | 'reject' };
+            : row.action === 'merge'
+              ? { kind: 'merge', intoStoryId: Number(detail.intoStoryId ?? storyId) }
+              : row.action === 'split'
+                ? { kind: 'split', itemId: Number(detail.itemId) }
+                : row.action === 'edit'
+                  ? { kind: 'edit', ...(typeof detail.title === 'string' ? { title: detail.title } : {}), ...(typeof detail.summary === 'string' ? { summary: detail.summary } : {}) }
+                  : { kind: row.action as 'approve' | 'reject' };
       return { id: row.id, storyId: row.story_id, action, editor: row.editor, decidedAt: row.decided_at };
     });
   }

@@ -19,9 +19,13 @@ export interface StoryRow {
   published_at: string;
   first_seen_at: string;
   updated_at: string;
+  merged_into?: number | null;
+  wording_by_editor?: number;
 }
 
 interface OutletRow {
+  item_id: number;
+  title: string;
   story_id: number;
   feed_id: string;
   feed_name: string;
@@ -44,7 +48,7 @@ export function outletsByStory(db: Database.Database, storyIds: readonly number[
   if (storyIds.length === 0) return result;
   const rows = db
     .prepare(
-      `SELECT i.story_id, i.feed_id, f.name AS feed_name, i.original_url AS url, i.published_at
+      `SELECT i.id AS item_id, i.title, i.story_id, i.feed_id, f.name AS feed_name, i.original_url AS url, i.published_at
        FROM items i JOIN feeds f ON f.id = i.feed_id
        WHERE i.story_id IN (SELECT value FROM json_each(?))
        ORDER BY i.story_id, i.published_at, i.id`,
@@ -54,7 +58,14 @@ export function outletsByStory(db: Database.Database, storyIds: readonly number[
     const list = result.get(row.story_id) ?? [];
     // One outlet per feed: a feed re-posting the same URL is still one outlet.
     if (!list.some((outlet) => outlet.feedId === row.feed_id)) {
-      list.push({ feedId: row.feed_id, feedName: row.feed_name, url: row.url, publishedAt: row.published_at });
+      list.push({
+        feedId: row.feed_id,
+        feedName: row.feed_name,
+        url: row.url,
+        publishedAt: row.published_at,
+        itemId: row.item_id,
+        title: row.title,
+      });
     }
     result.set(row.story_id, list);
   }
@@ -84,6 +95,8 @@ export function toStory(row: StoryRow, outlets: Outlet[]): Story {
     firstSeenAt: row.first_seen_at,
     updatedAt: row.updated_at,
     outlets,
+    mergedInto: row.merged_into ?? null,
+    wordingByEditor: row.wording_by_editor === 1,
   };
 }
 

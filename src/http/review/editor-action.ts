@@ -3,9 +3,37 @@
  * with a message a person can act on when the input is wrong.
  */
 import { LABELS, isLabel, type EditorAction, type Story } from '../../model';
+import { MAX_EDITED_SUMMARY, MAX_EDITED_TITLE } from '../../store/story-edits';
 import type { Parsed } from './review-filters';
 
-export const ACTION_NAMES = ['approve', 'reject', 'relabel', 'pin'] as const;
+/** The body fields an action reads (JSON, or the review page's form). */
+export interface ActionFields {
+  label?: unknown;
+  pinned?: unknown;
+  /** merge: the story to merge into. */
+  into?: unknown;
+  /** split: the report (item id) to take out. */
+  item?: unknown;
+  title?: unknown;
+  summary?: unknown;
+}
+
+function positiveId(value: unknown): number | null {
+  const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
+  return /^[1-9]\d{0,14}$/.test(text) ? Number(text) : null;
+}
+
+/** Editor wording is plain text: control characters go, whitespace runs become one space. */
+function plainText(value: unknown, max: number, name: string): Parsed<string | undefined> {
+  if (value === undefined || value === '') return { ok: true, value: undefined };
+  if (typeof value !== 'string') return { ok: false, message: `"${name}" must be text.` };
+  const text = value.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  if (text === '') return { ok: false, message: `"${name}" cannot be blank.` };
+  if (text.length > max) return { ok: false, message: `"${name}" is ${text.length} characters; at most ${max}.` };
+  return { ok: true, value: text };
+}
+
+export const ACTION_NAMES = ['approve', 'reject', 'relabel', 'pin', 'merge', 'split', 'edit'] as const;
 export type ActionName = (typeof ACTION_NAMES)[number];
 
 export function isActionName(value: string): value is ActionName {
@@ -13,7 +41,7 @@ export function isActionName(value: string): value is ActionName {
 }
 
 /** `fields.pinned` must already be a boolean (the page converts its "true"/"false" form values). */
-export function parseEditorAction(name: ActionName, fields: { label?: unknown; pinned?: unknown }): Parsed<EditorAction> {
+export function parseEditorAction(name: ActionName, fields: ActionFields): Parsed<EditorAction> {
   switch (name) {
     case 'approve':
     case 'reject':
@@ -33,6 +61,29 @@ export function parseEditorAction(name: ActionName, fields: { label?: unknown; p
         return { ok: false, message: 'Pinning needs "pinned": true (pin to the digest) or false (unpin).' };
       }
       return { ok: true, value: { kind: 'pin', pinned: fields.pinned } };
+    case 'merge': {
+      const into = positiveId(fields.into);
+      if (into === null) return { ok: false, message: 'Merging needs "into": the id of the story to merge this one into.' };
+      return { ok: true, value: { kind: 'merge', intoStoryId: into } };
+    }
+    case 'split': {
+      const item = positiveId(fields.item);
+      if (item === null) return { ok: false, message: 'Splitting needs "item": the id of the report to take out of this story.' };
+      return { ok: true, value: { kind: 'split', itemId: item } };
+    }
+    case 'edit': {
+      const title = plainText(fields.title, MAX_EDITED_TITLE, 'title');
+      if (!title.ok) return title;
+      const summary = plainText(fields.summary, MAX_EDITED_SUMMARY, 'summary');
+      if (!summary.ok) return summary;
+      if (title.value === undefined && summary.value === undefined) {
+        return { ok: false, message: 'Editing needs a "title", a "summary" or both.' };
+      }
+      return {
+        ok: true,
+        value: { kind: 'edit', ...(title.value !== undefined ? { title: title.value } : {}), ...(summary.value !== undefined ? { summary: summary.value } : {}) },
+      };
+    }
   }
 }
 
@@ -57,5 +108,11 @@ export function describeOutcome(action: EditorAction, story: Story): string {
       return `Relabelled ${subject} as ${action.label}: ${visibility}.`;
     case 'pin':
       return action.pinned ? `Pinned ${subject} to the digest.` : `Unpinned ${subject} from the digest.`;
+    case 'merge':
+      return `Merged into ${subject}, now covered by ${story.outlets.length} outlet${story.outlets.length === 1 ? '' : 's'}: ${visibility}.`;
+    case 'split':
+      return `Split report ${action.itemId} out into ${subject}: ${visibility}.`;
+    case 'edit':
+      return `Saved the site's wording for ${subject}: ${visibility}.`;
   }
 }

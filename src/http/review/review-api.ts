@@ -7,13 +7,16 @@
  *   POST /api/stories/:id/approve     POST /api/stories/:id/reject
  *   POST /api/stories/:id/relabel     {"label": "video" | "image" | "neither"}
  *   POST /api/stories/:id/pin         {"pinned": true | false}
+ *   POST /api/stories/:id/merge       {"into": <story id>}      every report moves there; :id redirects
+ *   POST /api/stories/:id/split       {"item": <item id>}       that report becomes a story of its own
+ *   POST /api/stories/:id/edit        {"title"?, "summary"?}    the site's own wording, kept when outlets join
  *   POST /api/retrain                 retrain with editor labels; before/after held-out macro-F1, adopted
  */
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
-import { StoryNotFoundError } from '../../store/stories-repository';
+import { StoryEditError, StoryNotFoundError } from '../../store/stories-repository';
 import { crossOriginReason } from './cross-origin';
-import { ACTION_NAMES, describeOutcome, isActionName, parseEditorAction, parseStoryId } from './editor-action';
+import { ACTION_NAMES, describeOutcome, isActionName, parseEditorAction, parseStoryId, type ActionFields } from './editor-action';
 import { normalizeEditorName, type EditorAuth } from './editor-auth';
 import { parseApiPaging, parseStoryFilters, toQueueQuery } from './review-filters';
 import { NOT_CONFIGURED_MESSAGE, type RetrainRunner, type ReviewLogger, type ReviewStore } from './review-deps';
@@ -96,7 +99,7 @@ export function createReviewApiRouter(deps: ReviewApiDeps): express.Router {
     if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body))) {
       return fail(res, 400, 'bad_request', 'The request body must be a JSON object.');
     }
-    const fields = (body ?? {}) as { label?: unknown; pinned?: unknown };
+    const fields = (body ?? {}) as ActionFields;
     const action = parseEditorAction(actionName, fields);
     if (!action.ok) {
       const hint = body === undefined ? ' Send it as a JSON body with "Content-Type: application/json".' : '';
@@ -108,6 +111,7 @@ export function createReviewApiRouter(deps: ReviewApiDeps): express.Router {
       res.json({ story, message: describeOutcome(action.value, story) });
     } catch (error) {
       if (error instanceof StoryNotFoundError) return fail(res, 404, 'story_not_found', `There is no story ${error.storyId}.`);
+      if (error instanceof StoryEditError) return fail(res, 409, 'not_possible', error.message);
       throw error;
     }
   });

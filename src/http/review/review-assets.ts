@@ -34,6 +34,15 @@ a{color:var(--accent)}
 .btn:focus-visible{outline:2px solid var(--accent);outline-offset:1px}
 .btn.primary{background:var(--accent);border-color:var(--accent);color:#fff}
 .btn[aria-pressed=true]{font-weight:600}
+.btn.small{font-size:.8rem;padding:.15rem .5rem}
+.coverage{margin-top:.6rem;font-size:.9rem}
+.coverage>summary{cursor:pointer;color:var(--muted, #555)}
+.coverage ul.reports{margin:.4rem 0;padding-left:1.1rem}
+.coverage ul.reports li{margin:.2rem 0}
+.coverage .outlet{font-weight:600}
+.coverage form.merge{margin:.4rem 0}
+.coverage form.edit{display:grid;gap:.35rem;margin:.4rem 0}
+.coverage form.edit input,.coverage form.edit textarea{width:100%;font:inherit}
 .btn.approve[aria-pressed=true]{background:var(--ok-bg);border-color:var(--ok);color:var(--ok)}
 .btn.reject[aria-pressed=true]{background:var(--bad-bg);border-color:var(--bad);color:var(--bad)}
 .btn.relabel[aria-pressed=true]{background:var(--accent);border-color:var(--accent);color:#fff}
@@ -172,6 +181,10 @@ export const REVIEW_SCRIPT = `
           say(result.data.message || ('The action failed (HTTP ' + result.status + '); nothing was changed.'), true);
           return;
         }
+        if (form.getAttribute('data-reload') === 'true' && typeof result.data.redirect === 'string') {
+          location.assign(result.data.redirect);
+          return;
+        }
         var holder = document.createElement('div');
         holder.innerHTML = result.data.html;
         var fresh = holder.firstElementChild;
@@ -201,6 +214,15 @@ export const REVIEW_SCRIPT = `
     if (help.open) return;
     if (event.key === 'j') move(1);
     else if (event.key === 'k') move(-1);
+    else if (event.key === 'm' || event.key === 'e') {
+      if (!selected) { say('Select a story first: press j, or click it.', true); return; }
+      var field = selected.querySelector('[data-focus-key="' + event.key + '"]');
+      if (!field) return;
+      var box = field.closest('details');
+      while (box) { box.open = true; box = box.parentElement ? box.parentElement.closest('details') : null; }
+      field.focus();
+      if (field.select) field.select();
+    }
     else if (ACTION_KEYS[event.key]) {
       if (!selected) { say('Select a story first: press j, or click it.', true); return; }
       var button = selected.querySelector('button[data-key="' + event.key + '"]');

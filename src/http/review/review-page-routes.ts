@@ -14,7 +14,7 @@
 import { randomBytes } from 'node:crypto';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
-import { StoryNotFoundError } from '../../store/stories-repository';
+import { StoryEditError, StoryNotFoundError } from '../../store/stories-repository';
 import { DEFAULT_CONTENT_SECURITY_POLICY } from '../security-headers';
 import { crossOriginReason } from './cross-origin';
 import { describeOutcome, isActionName, parseEditorAction, parseStoryId } from './editor-action';
@@ -197,7 +197,14 @@ export function createReviewPageRouter(deps: ReviewPageDeps): express.Router {
     if (!isActionName(actionName)) return fail(404, 'unknown_action', 'Unknown action', `There is no action "${actionName.slice(0, 40)}".`);
     const id = parseStoryId(rawId);
     if (!id.ok) return fail(400, 'bad_request', 'Bad story id', id.message);
-    const action = parseEditorAction(actionName, { label: fields.label, pinned: formPinned(fields.pinned) });
+    const action = parseEditorAction(actionName, {
+      label: fields.label,
+      pinned: formPinned(fields.pinned),
+      into: fields.into,
+      item: fields.item,
+      title: fields.title,
+      summary: fields.summary,
+    });
     if (!action.ok) return fail(400, 'bad_request', 'Cannot do that', action.message);
 
     let story;
@@ -205,23 +212,26 @@ export function createReviewPageRouter(deps: ReviewPageDeps): express.Router {
       story = stories.applyDecision(id.value, action.value, session.editor);
     } catch (error) {
       if (error instanceof StoryNotFoundError) return fail(404, 'story_not_found', 'No such story', `There is no story ${id.value}.`);
+      if (error instanceof StoryEditError) return fail(409, 'not_possible', 'Cannot do that', error.message);
       throw error;
     }
     logger.info('editor decision', { story_id: story.id, action: actionName, editor: session.editor, via: 'page', published: story.published });
     const view = viewFromBack(fields.back);
     const back = queueQueryString(view.filters, view.page, view.perPage);
+    // "decided" is not a filter: it only asks the page to confirm what was saved (the story may have left the view).
+    const target = new URLSearchParams(back);
+    target.set('decided', String(story.id));
+    const redirect = `${QUEUE_PATH}?${target.toString()}#story-${story.id}`;
     if (wantsJson) {
       res.json({
+        redirect,
         story,
         message: describeOutcome(action.value, story),
         html: renderStoryCard(story, { csrfToken: auth.csrfTokenFor(session), back, filters: view.filters, autoPublishThreshold }),
       });
       return;
     }
-    // "decided" is not a filter: it only asks the page to confirm what was saved (the story may have left the view).
-    const target = new URLSearchParams(back);
-    target.set('decided', String(story.id));
-    res.redirect(303, `${QUEUE_PATH}?${target.toString()}#story-${story.id}`);
+    res.redirect(303, redirect);
   });
 
   return router;

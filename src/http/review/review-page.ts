@@ -3,6 +3,7 @@
  * pages. Pure functions of their input; every piece of text goes through escapeHtml, including
  * attribute values, because titles and summaries come from arbitrary feeds.
  */
+import { MAX_EDITED_SUMMARY, MAX_EDITED_TITLE } from '../../store/story-edits';
 import escapeHtml from 'escape-html';
 import { LABELS, type Label, type Story } from '../../model';
 import { safeHttpUrl } from '../../publish/feed-builder';
@@ -60,6 +61,8 @@ export const SHORTCUTS: readonly { keys: string[]; does: string }[] = [
   { keys: ['r'], does: 'reject' },
   { keys: ['v', 'i', 'n'], does: 'relabel video / image / neither' },
   { keys: ['p'], does: 'pin / unpin to digest' },
+  { keys: ['m'], does: 'merge into another story (type its #)' },
+  { keys: ['e'], does: "edit the site's headline and summary" },
   { keys: ['?'], does: 'help' },
 ];
 
@@ -121,6 +124,33 @@ function outletList(story: Story): string {
     .join(', ');
 }
 
+/**
+ * Same-event fixes: each outlet's own headline with a button to split that report out, a form to
+ * merge the story into another, and the site's own wording. Merge and split change which cards
+ * exist, so the page reloads after them (data-reload).
+ */
+function coverageSection(story: Story, ctx: CardContext, action: (name: string) => string): string {
+  const reports = story.outlets
+    .map((outlet) => {
+      const split =
+        story.outlets.length > 1 && outlet.itemId !== undefined
+          ? ` <button class="btn small split" type="submit" name="item" value="${outlet.itemId}" title="Make this report a story of its own">Split out</button>`
+          : '';
+      return `<li><span class="outlet">${escapeHtml(outlet.feedName)}</span>: ${escapeHtml(outlet.title ?? '')}${split}</li>`;
+    })
+    .join('');
+  const count = story.outlets.length;
+  return `<details class="coverage"${count > 1 ? ' open' : ''}>
+<summary>Covered by ${count} outlet${count === 1 ? '' : 's'}${story.wordingByEditor ? ' · wording by an editor' : ''}</summary>
+<form class="act" method="post" action="${action('split')}" data-reload="true">${hiddenFields(ctx)}<ul class="reports">${reports}</ul></form>
+<form class="act merge" method="post" action="${action('merge')}" data-reload="true">${hiddenFields(ctx)}<label>Merge into story # <input name="into" inputmode="numeric" pattern="[0-9]*" size="7" required data-focus-key="m" aria-label="Story number to merge into"></label> <button class="btn small" type="submit">Merge <kbd>m</kbd></button></form>
+<details class="edit-wording"><summary>Edit headline and summary <kbd>e</kbd></summary>
+<form class="act edit" method="post" action="${action('edit')}">${hiddenFields(ctx)}<label>Headline <input name="title" maxlength="${MAX_EDITED_TITLE}" value="${escapeHtml(story.title)}" data-focus-key="e"></label>
+<label>Summary <textarea name="summary" rows="3" maxlength="${MAX_EDITED_SUMMARY}">${escapeHtml(story.summary)}</textarea></label>
+<button class="btn small" type="submit">Save wording</button></form></details>
+</details>`;
+}
+
 export function renderStoryCard(story: Story, ctx: CardContext): string {
   const id = story.id;
   const action = (name: string) => `/review/stories/${id}/${name}`;
@@ -161,6 +191,7 @@ ${story.summary ? `<p class="summary">${escapeHtml(truncate(story.summary, SUMMA
 <form class="act" method="post" action="${action('relabel')}">${hiddenFields(ctx)}<span class="group-label">Relabel</span>${relabelButtons}</form>
 <form class="act" method="post" action="${action('pin')}">${hiddenFields(ctx)}<input type="hidden" name="pinned" value="${story.pinned ? 'false' : 'true'}"><button class="btn pin" type="submit" data-key="p" ${pressed(story.pinned)}>${story.pinned ? 'Unpin from digest' : 'Pin to digest'} <kbd>p</kbd></button></form>
 </div>
+${coverageSection(story, ctx, action)}
 </article>`;
 }
 
