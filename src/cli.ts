@@ -6,7 +6,7 @@ import { loadClassifier, loadOrTrainClassifier } from './classify/tfidf-classifi
 import { retrainModel } from './cli/retrain-command';
 import { ConfigError, hostForUrl, loadConfig, type LoadedConfig } from './config/load-config';
 import { digestCommand } from './cli/digest-command';
-import { printMatchingEval, tuneClustering } from './cli/matching-commands';
+import { printMatchingEval, reclusterCommand, tuneClusteringCommand } from './cli/matching-commands';
 import { createHttpApp } from './http-composition';
 import { runFetchCycle } from './jobs/fetch-run';
 import { createLogger, type Logger } from './logger';
@@ -21,6 +21,7 @@ Commands:
   eval                     classifier: precision/recall/F1 on the corpus held-out split;
                            same-event matching: pairwise and B-cubed scores on data/clusters
   tune-clustering          refit the same-event scorer (data/clusters/tune.jsonl + editors' merges/splits)
+  recluster [--since DATE] match stored reports again with the current scorer; keeps editor decisions
   retrain                  rebuild the model from corpus + editor labels; keep the old one if the new scores worse
   digest [at]              build (or show) the digest of the latest period completed before now (or [at])
   import-opml <file>       add the feeds of an OPML file
@@ -160,8 +161,22 @@ async function main(argv: string[]): Promise<number> {
       printMatchingEval(config, process.stdout);
       return 0;
     case 'tune-clustering':
-      tuneClustering(config, process.stdout, []);
-      return 0;
+      return withServices(config, logger, (services) => {
+        tuneClusteringCommand(services, process.stdout);
+        return 0;
+      });
+    case 'recluster': {
+      const sinceAt = args.indexOf('--since');
+      const raw = sinceAt >= 0 ? args[sinceAt + 1] : undefined;
+      if (sinceAt >= 0 && (raw === undefined || Number.isNaN(Date.parse(raw)))) {
+        process.stderr.write(`recluster: --since needs a date (e.g. 2026-11-01 or 2026-11-01T00:00:00Z), got "${raw ?? ''}"\n`);
+        return 2;
+      }
+      return withServices(config, logger, (services) => {
+        reclusterCommand(services, process.stdout, raw === undefined ? null : new Date(raw).toISOString());
+        return 0;
+      });
+    }
     case 'retrain':
       return withServices(config, logger, (services) => {
         retrainModel(services, process.stdout);

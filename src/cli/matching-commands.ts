@@ -6,7 +6,8 @@ import path from 'node:path';
 import { readCorpusExamples } from '../classify/corpus';
 import { readClusterReports } from '../dedupe/cluster-dataset';
 import { evaluateMatching, formatMatchingEvaluation, TUNING_FILE } from '../dedupe/cluster-eval';
-import type { LabelledPair, SimulationOptions } from '../dedupe/cluster-simulation';
+import { editorPairs, type LabelledPair, type SimulationOptions } from '../dedupe/cluster-simulation';
+import type { Services } from '../services';
 import { seedTermStats } from '../dedupe/event-doc';
 import { FEATURE_NAMES, type EventScorerModel } from '../dedupe/event-scorer';
 import { loadEventScorer, saveEventScorer } from '../dedupe/event-scorer-file';
@@ -58,4 +59,27 @@ export function tuneClustering(config: LoadedConfig, out: NodeJS.WritableStream,
   out.write(`\nSaved to ${config.dedupe.scorerPath}; restart the service (or run recluster) to use it.\n\n`);
   printMatchingEval(config, out, model);
   return model;
+}
+
+/** `tune-clustering`: the tuning set plus every merge and split editors made. */
+export function tuneClusteringCommand(services: Services, out: NodeJS.WritableStream): EventScorerModel {
+  const pairs = editorPairs(services.stories.labelledReportPairs(), simulationOptions(services.config).seed);
+  return tuneClustering(services.config, out, pairs);
+}
+
+/** `recluster [--since DATE]`: match stored reports again with the current scorer, keeping editor decisions. */
+export function reclusterCommand(services: Services, out: NodeJS.WritableStream, since: string | null): void {
+  const model = loadEventScorer(services.config.dedupe.scorerPath);
+  out.write(`Re-matching stored reports${since ? ` published since ${since}` : ''} with ${services.config.dedupe.scorerPath}...\n`);
+  const started = performance.now();
+  const outcome = services.stories.recluster({
+    since,
+    model,
+    onProgress: (done, total) => out.write(`  ${done} / ${total} reports\n`),
+  });
+  out.write(
+    `${outcome.reports} reports matched in ${((performance.now() - started) / 1000).toFixed(1)} s: ` +
+      `${outcome.moved} moved, ${outcome.storiesCreated} new stories, ${outcome.storiesRemoved} emptied stories removed. ` +
+      'Editor decisions, merges and splits were kept.\n',
+  );
 }

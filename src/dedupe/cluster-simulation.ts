@@ -6,6 +6,7 @@ import type { ClusterReport } from './cluster-dataset';
 import { buildEventDoc, type EventDoc } from './event-doc';
 import { EventIndex } from './event-index';
 import type { EventScorerModel } from './event-scorer';
+import { StoryProfile } from './story-profile';
 import { TermStats } from './term-stats';
 
 export interface SimulationOptions {
@@ -62,4 +63,18 @@ export function candidatePairs(reports: readonly ClusterReport[], options: Simul
     index.add(doc);
   }
   return pairs;
+}
+
+/** Editors' verdicts on stored report pairs, as training pairs (one report against the other as a story). */
+export function editorPairs(
+  pairs: readonly { a: { title: string; summary: string; publishedAt: string; feedId: string }; b: { title: string; summary: string; publishedAt: string; feedId: string }; sameEvent: boolean }[],
+  seed: (stats: TermStats) => void,
+): LabelledPair[] {
+  const stats = new TermStats();
+  seed(stats);
+  return pairs.map(({ a, b, sameEvent }) => {
+    const docA = buildEventDoc({ storyId: 1, ...a }, stats);
+    const docB = buildEventDoc({ storyId: 2, ...b }, stats);
+    return { features: StoryProfile.of([docA]).features(docB, stats), same: sameEvent };
+  });
 }

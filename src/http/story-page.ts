@@ -37,6 +37,11 @@ export function createStoryPageRouter(deps: StoryPageDeps): express.Router {
   router.get('/stories/:id', (req, res) => {
     const raw = req.params.id;
     const story = STORY_ID.test(raw) ? deps.stories.getStory(Number(raw)) : null;
+    // An editor merged this story into another: links to it (and readers' bookmarks) follow.
+    if (story?.mergedInto) {
+      res.redirect(301, `/stories/${story.mergedInto}`);
+      return;
+    }
     if (story === null || !isPublicStory(story)) {
       res.status(404).type('html').send(renderStoryNotFoundPage(deps.site));
       return;

@@ -15,6 +15,11 @@ import type {
 import type { FeedsRepository, FetchSuccess } from './feeds-repository';
 import { RecentEvents, type RecentEventsOptions } from './recent-events';
 import { StoryEdits, StoryEditError, type PairLabel } from './story-edits';
+import { ReclusterStore, type ReclusterOutcome } from './recluster-store';
+import { planRecluster } from '../dedupe/recluster-plan';
+import { seedTermStats } from '../dedupe/event-doc';
+import type { EventScorerModel } from '../dedupe/event-scorer';
+import { TermStats } from '../dedupe/term-stats';
 import { loadEventScorer } from '../dedupe/event-scorer-file';
 import { hydrateStories, type StoryRow } from './story-rows';
 
@@ -43,6 +48,14 @@ export interface ReviewQueueQuery {
 }
 
 export { StoryEditError } from './story-edits';
+
+/** A stored report's text, as same-event matching reads it. */
+export interface ReportText {
+  feedId: string;
+  title: string;
+  summary: string;
+  publishedAt: string;
+}
 
 export class StoryNotFoundError extends Error {
   constructor(readonly storyId: number) {
@@ -104,6 +117,7 @@ interface IngestStatements {
 export class StoriesRepository implements PublishedStoryReader {
   private readonly recentEvents: RecentEvents;
   private readonly edits: StoryEdits;
+  private readonly matching: RecentEventsOptions;
   /** Prepared once: every ingest transaction reuses them. */
   private readonly lookup: StoryLookup;
   private readonly ingestStatements: IngestStatements;
@@ -115,11 +129,12 @@ export class StoriesRepository implements PublishedStoryReader {
     /** Same-event matching: window, scorer and background corpus (see RecentEvents). */
     matching: Partial<RecentEventsOptions> = {},
   ) {
-    this.recentEvents = new RecentEvents(db, {
+    this.matching = {
       windowDays: matching.windowDays ?? 7,
       model: matching.model ?? loadEventScorer(),
       background: matching.background ?? (() => []),
-    });
+    };
+    this.recentEvents = new RecentEvents(db, this.matching);
     this.edits = new StoryEdits(db);
     this.lookup = this.createLookup();
     this.ingestStatements = this.createIngestStatements();
@@ -399,9 +414,42 @@ export class StoriesRepository implements PublishedStoryReader {
     return this.getStory(resultId)!;
   }
 
+  /**
+   * Matches stored reports (published since `since`, or all) again with the current scorer,
+   * keeping every editor decision (see dedupe/recluster-plan.ts), in one transaction.
+   */
+  recluster(options: {
+    since: string | null;
+    model: EventScorerModel;
+    onProgress?: (done: number, total: number) => void;
+  }): ReclusterOutcome {
+    const store = new ReclusterStore(this.db, (storyIds, at) => {
+      const republish = this.db.prepare(`UPDATE stories SET published = ${PUBLISHED_EXPRESSION} WHERE id = @storyId AND merged_into IS NULL`);
+      for (const storyId of storyIds) republish.run({ storyId, threshold: this.autoPublishThreshold });
+      this.bumpVersion(at);
+    });
+    const input = store.input(options.since, this.matching.windowDays, this.edits.pairLabels());
+    const stats = seedTermStats(new TermStats(), this.matching.background());
+    const plan = planRecluster(input, stats, options.model, this.matching.windowDays, options.onProgress);
+    const outcome = store.apply(input, plan);
+    this.recentEvents.setModel(options.model);
+    this.recentEvents.reset();
+    return outcome;
+  }
+
   /** Editors' verdicts on pairs of reports (from merges and splits). */
   pairLabels(): PairLabel[] {
     return this.edits.pairLabels();
+  }
+
+  /** The same verdicts with both reports' text, for tuning the scorer. */
+  labelledReportPairs(): { a: ReportText; b: ReportText; sameEvent: boolean }[] {
+    const text = this.db.prepare('SELECT feed_id AS feedId, title, summary, published_at AS publishedAt FROM items WHERE id = ?');
+    return this.edits.pairLabels().flatMap((label) => {
+      const a = text.get(label.itemA) as ReportText | undefined;
+      const b = text.get(label.itemB) as ReportText | undefined;
+      return a && b ? [{ a, b, sameEvent: label.sameEvent }] : [];
+    });
   }
 
   decisionsFor(storyId: number): EditorDecision[] {
