@@ -182,4 +182,57 @@ describe('review page in headless Chromium', () => {
     expect(services.stories.decisionsFor(story.id).at(-1)?.editor).toBe('No Script Editor');
     expect(await jsonFeedTitles('/feeds/video.json')).not.toContain(story.title);
   });
+
+  it('merges by keyboard, splits a report out by click and rewrites a headline; feeds and story pages follow', async () => {
+    const source = all().find((story) => /Midjourney V8/.test(story.title))!;
+    const target = all().find((story) => /Flux 3/.test(story.title))!;
+    const page = await openBrowser({ javaScriptEnabled: true });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await signIn(page, 'Cluster Editor');
+    expect(await page.textContent('.legend')).toContain('merge into another story');
+
+    // Merge: select the source card, press m, type the target's number, Enter.
+    await page.click(`#story-${source.id} .story-head`);
+    await page.keyboard.press('m');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('into');
+    await page.keyboard.type(String(target.id));
+    await Promise.all([page.waitForURL(new RegExp(`decided=${target.id}`)), page.keyboard.press('Enter')]);
+    const card = `#story-${target.id}`;
+    await page.waitForSelector(`${card} .coverage`);
+    expect(await page.textContent(`${card} .coverage summary`)).toMatch(/Covered by 2 outlets/);
+    expect(await page.textContent(`${card} .coverage .reports`)).toContain(source.title);
+    const moved = await fetch(`${origin}/stories/${source.id}`, { redirect: 'manual' });
+    expect(moved.status).toBe(301);
+    expect(services.stories.decisionsFor(source.id).at(-1)).toMatchObject({ action: { kind: 'merge', intoStoryId: target.id }, editor: 'Cluster Editor' });
+
+    // Split the merged-in report back out with its button.
+    const pixelpostItem = services.stories.getStory(target.id)!.outlets.find((outlet) => outlet.feedId === 'pixelpost')!.itemId!;
+    await Promise.all([page.waitForURL(/decided=/), page.click(`${card} button.split[value="${pixelpostItem}"]`)]);
+    const after = services.stories.getStory(target.id)!;
+    expect(after.outlets.map((outlet) => outlet.feedId)).toEqual(['modelbeat']);
+    const splitId = all().find((story) => story.outlets.some((outlet) => outlet.itemId === pixelpostItem))!.id;
+    expect(splitId).not.toBe(target.id);
+
+    // The site's own headline: select the target, press e, type, save.
+    await page.goto(`${origin}/review?status=all#story-${target.id}`);
+    await page.click(`#story-${target.id} .story-head`);
+    await page.keyboard.press('e');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('title');
+    const headline = 'Black Forest Labs opens Flux 3 weights <to everyone>';
+    await page.fill(`#story-${target.id} form.edit input[name="title"]`, headline);
+    await page.click(`#story-${target.id} form.edit button[type="submit"]`);
+    await page.waitForFunction(
+      ([selector, text]) => document.querySelector(selector)?.textContent?.includes(text) ?? false,
+      [`#story-${target.id} h2`, headline] as const,
+    );
+    expect(services.stories.getStory(target.id)!.title).toBe(headline);
+    expect(services.stories.getStory(target.id)!.wordingByEditor).toBe(true);
+    services.stories.applyDecision(target.id, { kind: 'approve' }, 'Cluster Editor');
+    const storyPage = await fetch(`${origin}/stories/${target.id}`);
+    expect(storyPage.status).toBe(200);
+    expect(await storyPage.text()).toContain('Black Forest Labs opens Flux 3 weights &lt;to everyone&gt;');
+    expect(await jsonFeedTitles('/feeds/all.json')).toContain(headline);
+    expect(pageErrors).toEqual([]);
+  });
 });
