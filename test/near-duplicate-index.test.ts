@@ -90,6 +90,7 @@ describe('near-duplicate detection through the store', () => {
       publishedAt: '2026-11-21T10:00:00.000Z',
       hasFeedDate: true,
       categories: [],
+      imageUrl: null,
     };
     otherStories.ingestFeedItems(
       'pixelpost',

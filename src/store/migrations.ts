@@ -151,6 +151,15 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       DROP INDEX items_feed_published;
     `,
   },
+  {
+    version: 40,
+    name: 'lead images of items and stories',
+    sql: `
+      -- Absolute http(s) URLs as the feeds gave them (hotlinked, never downloaded); NULL when none.
+      ALTER TABLE items ADD COLUMN image_url TEXT;
+      ALTER TABLE stories ADD COLUMN image_url TEXT;
+    `,
+  },
 ];
 
 export function migrate(db: Database.Database): number[] {

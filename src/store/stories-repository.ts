@@ -96,6 +96,7 @@ interface IngestStatements {
   insertItem: Database.Statement;
   insertTokens: Database.Statement;
   touchStory: Database.Statement;
+  fillStoryImage: Database.Statement;
 }
 
 export class StoriesRepository implements PublishedStoryReader {
@@ -149,20 +150,22 @@ export class StoriesRepository implements PublishedStoryReader {
   private createIngestStatements(): IngestStatements {
     return {
       insertStory: this.db.prepare(`
-        INSERT INTO stories (title, summary, url, author, categories, predicted_label, confidence, terms, label,
+        INSERT INTO stories (title, summary, url, author, categories, image_url, predicted_label, confidence, terms, label,
           status, held_reason, published, published_at, first_seen_at, updated_at)
-        VALUES (@title, @summary, @url, @author, @categories, @label, @confidence, @terms, @label,
+        VALUES (@title, @summary, @url, @author, @categories, @imageUrl, @label, @confidence, @terms, @label,
           'pending', @heldReason, ${NEW_STORY_PUBLISHED_EXPRESSION}, @publishedAt, @now, @now)`),
       insertItem: this.db.prepare(`
         INSERT INTO items (feed_id, story_id, guid, original_url, canonical_url, title, summary, author, published_at,
-          has_feed_date, categories, label, confidence, terms, fetched_at)
+          has_feed_date, categories, image_url, label, confidence, terms, fetched_at)
         VALUES (@feedId, @storyId, @guid, @originalUrl, @canonicalUrl, @title, @summary, @author, @publishedAt,
-          @hasFeedDate, @categories, @label, @confidence, @terms, @now)`),
+          @hasFeedDate, @categories, @imageUrl, @label, @confidence, @terms, @now)`),
       insertTokens: this.db.prepare('INSERT INTO story_title_tokens (story_id, tokens) VALUES (?, ?)'),
       touchStory: this.db.prepare(
         `UPDATE stories SET outlet_count = (SELECT COUNT(DISTINCT feed_id) FROM items WHERE story_id = @storyId),
            updated_at = @now WHERE id = @storyId`,
       ),
+      // A story whose first outlet gave no image takes the first image a later outlet gives.
+      fillStoryImage: this.db.prepare('UPDATE stories SET image_url = @imageUrl WHERE id = @storyId AND image_url IS NULL'),
     };
   }
 
@@ -177,7 +180,7 @@ export class StoriesRepository implements PublishedStoryReader {
     settings: DedupeSettings & { categoryHint?: Label },
   ): IngestResult {
     const lookup = this.lookup;
-    const { insertStory, insertItem, insertTokens, touchStory } = this.ingestStatements;
+    const { insertStory, insertItem, insertTokens, touchStory, fillStoryImage } = this.ingestStatements;
     const ingest = this.db.transaction((): IngestResult => {
       // Under the write lock: stories another process stored since our last ingest become visible.
       this.recentTitles.catchUp();
@@ -202,6 +205,7 @@ export class StoriesRepository implements PublishedStoryReader {
               url: item.originalUrl,
               author: item.author,
               categories: JSON.stringify(item.categories),
+              imageUrl: item.imageUrl,
               label: classification.label,
               confidence: classification.confidence,
               terms: JSON.stringify(classification.terms),
@@ -230,13 +234,17 @@ export class StoriesRepository implements PublishedStoryReader {
           publishedAt: item.publishedAt,
           hasFeedDate: item.hasFeedDate ? 1 : 0,
           categories: JSON.stringify(item.categories),
+          imageUrl: item.imageUrl,
           label: classification.label,
           confidence: classification.confidence,
           terms: JSON.stringify(classification.terms),
           now,
         });
         // Another outlet joining changes none of the columns the curation policy reads.
-        if (assignment.kind === 'join') touchStory.run({ storyId, now });
+        if (assignment.kind === 'join') {
+          touchStory.run({ storyId, now });
+          if (item.imageUrl !== null) fillStoryImage.run({ storyId, imageUrl: item.imageUrl });
+        }
         result.inserted += 1;
       }
       this.feeds.recordSuccess(success);
