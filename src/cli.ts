@@ -6,6 +6,8 @@ import { loadClassifier, loadOrTrainClassifier } from './classify/tfidf-classifi
 import { retrainModel } from './cli/retrain-command';
 import { ConfigError, hostForUrl, loadConfig, type LoadedConfig } from './config/load-config';
 import { digestCommand } from './cli/digest-command';
+import { sendDigestCommand } from './cli/send-digest-command';
+import { createNewsletter } from './newsletter/newsletter';
 import { createHttpApp } from './http-composition';
 import { runFetchCycle } from './jobs/fetch-run';
 import { createLogger, type Logger } from './logger';
@@ -20,11 +22,12 @@ Commands:
   eval                     train on the corpus train split, print precision/recall/F1 on the held-out split
   retrain                  rebuild the model from corpus + editor labels; keep the old one if the new scores worse
   digest [at]              build (or show) the digest of the latest period completed before now (or [at])
+  send-digest              mail the newest stored digest to confirmed subscribers who have not received it
   import-opml <file>       add the feeds of an OPML file
   export-opml              print every feed as OPML
   health                   print per-feed status
 
-Environment: FEEDS_CONFIG (config file), DATABASE_PATH, MODEL_PATH, LOG_LEVEL.`;
+Environment: FEEDS_CONFIG (config file), DATABASE_PATH, MODEL_PATH, SMTP_URL, LOG_LEVEL.`;
 
 /**
  * The demo source lives on this service's own origin. When the CLI fetches while the server is
@@ -170,6 +173,15 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       });
     }
+    case 'send-digest':
+      return withServices(config, logger, async (services) => {
+        const newsletter = createNewsletter(services);
+        try {
+          return await sendDigestCommand(newsletter, process.stdout);
+        } finally {
+          await newsletter.close();
+        }
+      });
     case 'import-opml':
       return importOpml(config, logger, args[0]);
     case 'export-opml':

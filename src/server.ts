@@ -7,6 +7,7 @@ import { runFetchCycle } from './jobs/fetch-run';
 import { startSchedule, type ScheduledJob } from './jobs/schedule';
 import { SingleFlight } from './jobs/single-flight';
 import { createLogger } from './logger';
+import { createNewsletter } from './newsletter/newsletter';
 import { activeSources, createServices, fetchRunSettings, syncConfiguredFeeds } from './services';
 
 const SHUTDOWN_GRACE_MS = 5_000;
@@ -18,7 +19,8 @@ async function main(): Promise<void> {
   const services = createServices(config, logger);
   const { feeds, stories, classifier } = services;
 
-  const app = createHttpApp(services);
+  const newsletter = createNewsletter(services);
+  const app = createHttpApp(services, newsletter);
 
   const server = app.listen(config.server.port, config.server.host);
   await new Promise<void>((resolve, reject) => {
@@ -44,9 +46,14 @@ async function main(): Promise<void> {
     name: 'digest',
     cron: config.schedule.digestCron,
     run: async () => {
-      for (const built of digestBuilder.buildDue(new Date())) {
+      const now = new Date();
+      for (const built of digestBuilder.buildDue(now)) {
         logger.info('digest', { period_end: built.digest.periodEnd, created: built.created });
       }
+      // Mail the current issue to subscribers confirmed when it was built; resumes a send cut short by a restart.
+      const current = digestBuilder.buildLatest(now).digest;
+      const report = await newsletter.sendIssue(current, { confirmedBefore: new Date(current.createdAt) });
+      logger.info('newsletter send', { digest: report.periodDate, outcome: report.outcome, sent: report.sent, failed: report.failed.length });
     },
   };
   const jobs: ScheduledJob[] = [{ name: 'fetch', cron: config.schedule.fetchCron, run: triggerFetch }, digestJob];
@@ -77,6 +84,7 @@ async function main(): Promise<void> {
       new Promise<boolean>((resolve) => setTimeout(() => resolve(false), SHUTDOWN_GRACE_MS).unref()),
     ]);
     if (!finished) logger.warn('fetch run still in flight at shutdown; its unfinished feeds will be fetched next time');
+    await newsletter.close();
     services.close();
     logger.info('stopped');
     process.exit(0);
