@@ -9,7 +9,7 @@ import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LinkSigner } from '../src/newsletter/link-tokens';
 import { SubscribersRepository } from '../src/store/subscribers-repository';
-import { NEXT_MONDAY, startNewsletterSite, THURSDAY, type NewsletterSite } from './support/newsletter-site';
+import { GEN5_IMAGE, NEXT_MONDAY, startNewsletterSite, THURSDAY, type NewsletterSite } from './support/newsletter-site';
 import { startSmtpSink, type ReceivedMail, type SmtpSink } from './support/smtp-sink';
 
 const EDITOR_TOKEN = 'newsletter-editor-token-0123456789';
@@ -165,6 +165,11 @@ describe('newsletter over real SMTP', () => {
         expect(mail.parsed.text).toContain(`${site.origin}/stories/${entry.storyId}`);
       }
     }
+    // Lead images where a story has one, a placeholder block where it has none.
+    expect(mail.parsed.html).toContain(`<img class="lead-image" src="${GEN5_IMAGE}"`);
+    const storiesInMail = issue.sections.reduce((n, section) => n + section.stories.length, 0);
+    expect(String(mail.parsed.html).match(/class="lead-image"/g)).toHaveLength(2);
+    expect(String(mail.parsed.html).match(/class="lead-placeholder"/g)).toHaveLength(storiesInMail - 2);
     // The feed's markup arrives as visible text, never as markup.
     expect(mail.parsed.html).not.toMatch(/<script|<img src=x|<b>cleanly/i);
     expect(mail.parsed.html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Midjourney V8 &amp; the &quot;poster&quot; test');

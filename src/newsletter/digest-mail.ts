@@ -14,7 +14,7 @@ import { CATEGORY_NAMES, safeHttpUrl, type SiteInfo } from '../publish/feed-buil
 import { toFeedText } from '../publish/xml-safe-text';
 import type { OutgoingMail } from './mail-transport';
 
-/** A story's lead image (issue 12 adds them to stories); null when the story has none. */
+/** A story's lead image URL (Story.imageUrl); null when the story has none. */
 export type LeadImageLookup = (storyId: number) => string | null;
 
 export interface DigestMailInput {

@@ -27,7 +27,7 @@ export interface Newsletter {
 export interface NewsletterOptions {
   /** Tests shorten waits between retries. */
   wait?: (ms: number) => Promise<void>;
-  /** Lead image per story; until stories carry one, every story shows the placeholder. */
+  /** Lead image per story; defaults to the stored story's image (shown as a placeholder when it has none). */
   leadImage?: LeadImageLookup;
 }
 
@@ -35,8 +35,11 @@ export function siteInfoOf(config: Services['config']): SiteInfo {
   return { baseUrl: config.publicBaseUrl, title: config.server.siteTitle, description: config.server.siteDescription };
 }
 
-export function createNewsletter(services: Pick<Services, 'config' | 'db' | 'logger'>, options: NewsletterOptions = {}): Newsletter {
-  const { config, db, logger } = services;
+export function createNewsletter(
+  services: Pick<Services, 'config' | 'db' | 'logger' | 'stories'>,
+  options: NewsletterOptions = {},
+): Newsletter {
+  const { config, db, logger, stories } = services;
   const settings = config.newsletter;
   const subscribers = new SubscribersRepository(db);
   const digests = new DigestsRepository(db);
@@ -44,7 +47,8 @@ export function createNewsletter(services: Pick<Services, 'config' | 'db' | 'log
   const transport = createMailTransport({ smtpUrl: settings.smtpUrl, outboxDir: settings.outboxDir });
   const site = siteInfoOf(config);
   const subscriptions = new Subscriptions({ subscribers, transport, signer, site, settings, logger });
-  const leadImage = options.leadImage ?? (() => null);
+  // Read when the mail is built, so an image found after the issue was stored still shows.
+  const leadImage = options.leadImage ?? ((storyId: number) => stories.getStory(storyId)?.imageUrl ?? null);
   const sendIssue = (digest: Digest, sendOptions: SendOptions = {}) => {
     subscriptions.purgeExpired(new Date());
     return sendDigestIssue(

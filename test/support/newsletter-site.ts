@@ -10,6 +10,8 @@ import { createTestServices, type TestServices } from './test-services';
 /** Monday and Thursday 08:00 UTC ticks (the default digest cron). */
 export const THURSDAY = new Date('2026-03-05T08:00:00Z');
 export const NEXT_MONDAY = new Date('2026-03-09T08:00:00Z');
+/** The lead image of the Runway story (the other video story has none). */
+export const GEN5_IMAGE = 'https://cdn.example/runway/gen5-still.jpg';
 
 export interface NewsletterSite {
   origin: string;
@@ -62,9 +64,9 @@ export async function startNewsletterSite(
 function seedStories(services: TestServices): void {
   const at = (text: string) => new Date(text).toISOString();
   ingest(services, 'framewire', [
-    { guid: 'gen5', title: 'Runway Gen-5 adds camera control and minute-long shots', summary: 'The update lets directors block a scene with virtual dolly and crane moves.', publishedAt: at('2026-03-03T10:00:00Z'), label: 'video' },
+    { guid: 'gen5', title: 'Runway Gen-5 adds camera control and minute-long shots', summary: 'The update lets directors block a scene with virtual dolly and crane moves.', imageUrl: GEN5_IMAGE, publishedAt: at('2026-03-03T10:00:00Z'), label: 'video' },
     { guid: 'pika', title: 'Pika ships lip sync for its 2.5 model', summary: 'Dialogue scenes now match mouth movement to uploaded audio.', publishedAt: at('2026-03-04T09:00:00Z'), label: 'video' },
-    { guid: 'mj', title: '<script>alert("x")</script> Midjourney V8 & the "poster" test', summary: 'Type renders <b>cleanly</b> & <img src=x onerror=alert(1)> at last.', publishedAt: at('2026-03-04T10:00:00Z'), label: 'image' },
+    { guid: 'mj', title: '<script>alert("x")</script> Midjourney V8 & the "poster" test', summary: 'Type renders <b>cleanly</b> & <img src=x onerror=alert(1)> at last.', imageUrl: 'https://cdn.example/mj.png?x="><script>alert(2)</script>', publishedAt: at('2026-03-04T10:00:00Z'), label: 'image' },
     { guid: 'flux-next', title: 'Flux 2 Pro lands in Photoshop plug-ins', summary: 'Black Forest Labs partners with plug-in makers.', publishedAt: at('2026-03-06T10:00:00Z'), label: 'image' },
   ]);
   ingest(services, 'pixelpost', [
