@@ -319,3 +319,15 @@ describe('newsletter with no SMTP configured', () => {
     expect(rawHeader(raw, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
   });
 });
+
+describe('newsletter configuration', () => {
+  it('takes SMTP_URL and NEWSLETTER_SECRET from the environment and names a bad smtpUrl', async () => {
+    const { buildConfig, ConfigError } = await import('../src/config/load-config');
+    const options = (env: Record<string, string>) => ({ file: '/srv/wire/feeds.config.json', baseDir: '/srv/wire', env });
+    const fromEnv = buildConfig({}, options({ SMTP_URL: 'smtps://u%40x.org:pw@smtp.x.org:465', NEWSLETTER_SECRET: 'k'.repeat(32) }));
+    expect(fromEnv.newsletter).toMatchObject({ smtpUrl: 'smtps://u%40x.org:pw@smtp.x.org:465', secret: 'k'.repeat(32), outboxDir: '/srv/wire/data/outbox' });
+    expect(buildConfig({}, options({})).newsletter.smtpUrl).toBeNull();
+    expect(() => buildConfig({ newsletter: { smtpUrl: 'http://mail.example' } }, options({}))).toThrow(ConfigError);
+    expect(() => buildConfig({ newsletter: { smtpUrl: 'http://mail.example' } }, options({}))).toThrow(/newsletter\.smtpUrl: must be an smtp:\/\/ or smtps:\/\/ URL/);
+  });
+});

@@ -72,9 +72,10 @@ export function createNewsletterRouter(deps: NewsletterRouterDeps): express.Rout
   const html = (res: Response, status: number, body: string) => res.status(status).type('html').send(body);
 
   router.use('/newsletter', (_req, res, next) => {
-    // Pages carry signed tokens in their URL: never cache them, never leak them in a Referer.
+    // Pages carry signed tokens in their URL: never cache them, never send them to another site in a
+    // Referer. ("no-referrer" would also make Chromium send "Origin: null" with the page's own button POST.)
     res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('Referrer-Policy', 'same-origin');
     next();
   });
 
