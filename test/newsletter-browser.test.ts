@@ -110,7 +110,7 @@ describe('digest mail HTML in headless Chromium', () => {
     const inbox = await context.newPage();
     inbox.setDefaultTimeout(10_000);
     await inbox.setContent(String(mail.parsed.html), { waitUntil: 'load' });
-    await inbox.waitForFunction(() => [...document.images].every((image) => image.complete));
+    await inbox.waitForFunction('[...document.images].every((image) => image.complete)');
     expect(await inbox.locator('.story').count()).toBe(stories.length);
     for (const story of stories) {
       const link = inbox.locator(`a.story-link[href="${site.origin}/stories/${story.storyId}"]`);
@@ -119,14 +119,14 @@ describe('digest mail HTML in headless Chromium', () => {
       await expect(link.textContent()).resolves.toBe(story.title);
       const card = inbox.locator('.story', { has: link });
       if (story.storyId === imageStoryId) {
-        const loaded = await card.locator('img.lead-image').evaluate((image: HTMLImageElement) => image.naturalWidth);
+        const loaded = await card.locator('img.lead-image').evaluate((image) => (image as unknown as { naturalWidth: number }).naturalWidth);
         expect(loaded).toBe(8);
       } else {
         await expect(card.locator('.lead-placeholder').isVisible()).resolves.toBe(true);
         expect(await card.locator('img').count()).toBe(0);
       }
     }
-    expect(await inbox.evaluate(() => document.querySelectorAll('script').length)).toBe(0);
+    expect(await inbox.evaluate('document.querySelectorAll("script").length')).toBe(0);
 
     // A story link opens its story page.
     await Promise.all([inbox.waitForURL(`${site.origin}/stories/${stories[0].storyId}`), inbox.click(`a.story-link[href="${site.origin}/stories/${stories[0].storyId}"]`)]);
