@@ -3,6 +3,7 @@ import { hostForUrl, loadConfig, ConfigError } from './config/load-config';
 import { createDigestBuilder } from './digest/build-digest';
 import { createHttpApp } from './http-composition';
 import { retrainModel } from './cli/retrain-command';
+import { runDigestJob } from './jobs/digest-job';
 import { runFetchCycle } from './jobs/fetch-run';
 import { startSchedule, type ScheduledJob } from './jobs/schedule';
 import { SingleFlight } from './jobs/single-flight';
@@ -45,16 +46,7 @@ async function main(): Promise<void> {
   const digestJob: ScheduledJob = {
     name: 'digest',
     cron: config.schedule.digestCron,
-    run: async () => {
-      const now = new Date();
-      for (const built of digestBuilder.buildDue(now)) {
-        logger.info('digest', { period_end: built.digest.periodEnd, created: built.created });
-      }
-      // Mail the current issue to subscribers confirmed when it was built; resumes a send cut short by a restart.
-      const current = digestBuilder.buildLatest(now).digest;
-      const report = await newsletter.sendIssue(current, { confirmedBefore: new Date(current.createdAt) });
-      logger.info('newsletter send', { digest: report.periodDate, outcome: report.outcome, sent: report.sent, failed: report.failed.length });
-    },
+    run: () => runDigestJob({ builder: digestBuilder, newsletter, logger }),
   };
   const jobs: ScheduledJob[] = [{ name: 'fetch', cron: config.schedule.fetchCron, run: triggerFetch }, digestJob];
   if (config.schedule.retrainCron) {

@@ -331,3 +331,47 @@ describe('newsletter configuration', () => {
     expect(() => buildConfig({ newsletter: { smtpUrl: 'http://mail.example' } }, options({}))).toThrow(/newsletter\.smtpUrl: must be an smtp:\/\/ or smtps:\/\/ URL/);
   });
 });
+
+describe('the service digest job', () => {
+  let sink: SmtpSink;
+  let site: NewsletterSite;
+
+  beforeAll(async () => {
+    sink = await startSmtpSink();
+    site = await startNewsletterSite({ smtpUrl: sink.url });
+  });
+  afterAll(async () => {
+    await site?.close();
+    await sink?.close();
+  });
+
+  it('mails each new issue right after building it, to readers confirmed by then, once', async () => {
+    const { runDigestJob } = await import('../src/jobs/digest-job');
+    const { createDigestBuilder } = await import('../src/digest/build-digest');
+    const subscribers = new SubscribersRepository(site.services.db);
+    const confirmedAt = (email: string, when: string) => {
+      const { subscriber } = subscribers.signUp(email, new Date(when));
+      subscribers.confirm(subscriber.id, new Date(when));
+    };
+    confirmedAt('early@example.com', '2026-03-04T12:00:00Z');
+    confirmedAt('later@example.com', '2026-03-06T12:00:00Z');
+    const deps = { builder: createDigestBuilder(site.services), newsletter: site.newsletter, logger: { info: () => undefined } };
+
+    const thursday = await runDigestJob(deps, new Date('2026-03-05T08:00:30Z'));
+    expect(thursday.built.map((result) => result.created)).toEqual([true]);
+    expect(thursday.send).toMatchObject({ periodDate: '2026-03-05', sent: 1, failed: [] });
+    expect(sink.messages.map((mail) => [mail.to[0], mail.parsed.subject])).toEqual([
+      ['early@example.com', 'Test Wire digest — Thursday, 5 March 2026'],
+    ]);
+
+    // A restart (or the next tick before a new period) builds nothing and sends nothing twice.
+    const again = await runDigestJob(deps, new Date('2026-03-06T13:00:00Z'));
+    expect(again.built).toEqual([]);
+    expect(again.send).toMatchObject({ sent: 0, alreadySent: 1 });
+    expect(sink.messages).toHaveLength(1);
+
+    const monday = await runDigestJob(deps, new Date('2026-03-09T08:00:30Z'));
+    expect(monday.send).toMatchObject({ periodDate: '2026-03-09', sent: 2, failed: [] });
+    expect(sink.messages.slice(1).map((mail) => mail.to[0]).sort()).toEqual(['early@example.com', 'later@example.com']);
+  });
+});
