@@ -29,5 +29,6 @@ export function syntheticItem(
     publishedAt: publishedAt.toISOString(),
     hasFeedDate: true,
     categories: story.categories,
+    imageUrl: null,
   };
 }

@@ -7,6 +7,8 @@ import { retrainModel } from './cli/retrain-command';
 import { ConfigError, hostForUrl, loadConfig, type LoadedConfig } from './config/load-config';
 import { digestCommand } from './cli/digest-command';
 import { printMatchingEval, reclusterCommand, tuneClusteringCommand } from './cli/matching-commands';
+import { sendDigestCommand } from './cli/send-digest-command';
+import { createNewsletter } from './newsletter/newsletter';
 import { createHttpApp } from './http-composition';
 import { runFetchCycle } from './jobs/fetch-run';
 import { createLogger, type Logger } from './logger';
@@ -24,11 +26,12 @@ Commands:
   recluster [--since DATE] match stored reports again with the current scorer; keeps editor decisions
   retrain                  rebuild the model from corpus + editor labels; keep the old one if the new scores worse
   digest [at]              build (or show) the digest of the latest period completed before now (or [at])
+  send-digest              mail the newest stored digest to confirmed subscribers who have not received it
   import-opml <file>       add the feeds of an OPML file
   export-opml              print every feed as OPML
   health                   print per-feed status
 
-Environment: FEEDS_CONFIG (config file), DATABASE_PATH, MODEL_PATH, LOG_LEVEL.`;
+Environment: FEEDS_CONFIG (config file), DATABASE_PATH, MODEL_PATH, SMTP_URL, LOG_LEVEL.`;
 
 /**
  * The demo source lives on this service's own origin. When the CLI fetches while the server is
@@ -193,6 +196,15 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       });
     }
+    case 'send-digest':
+      return withServices(config, logger, async (services) => {
+        const newsletter = createNewsletter(services);
+        try {
+          return await sendDigestCommand(newsletter, process.stdout);
+        } finally {
+          await newsletter.close();
+        }
+      });
     case 'import-opml':
       return importOpml(config, logger, args[0]);
     case 'export-opml':

@@ -5,14 +5,20 @@ import { createDigestRouter } from './http/digest-routes';
 import { createReviewRouters } from './http/review';
 import { createStoryPageRouter } from './http/story-page';
 import { withLooseFields } from './logger';
+import { createNewsletterRouter } from './http/newsletter/newsletter-routes';
+import { createSubscriberExportRouter } from './http/newsletter/subscriber-export';
+import { createNewsletter, type Newsletter } from './newsletter/newsletter';
 import type { SiteInfo } from './publish/feed-builder';
 import type { Services } from './services';
 import { DigestsRepository } from './store/digests-repository';
 import { StoryQueries } from './store/story-queries';
 import { RelatedStoriesFinder } from './stories/related';
 
-/** Wires every HTTP feature to the services: public feeds, health, demo, stories, digest, review. */
-export function createHttpApp(services: Services): express.Express {
+/**
+ * Wires every HTTP feature to the services: public feeds, health, demo, stories, digest, newsletter, review.
+ * The server passes its newsletter (shared with the digest job); otherwise one is made here.
+ */
+export function createHttpApp(services: Services, newsletter: Newsletter = createNewsletter(services)): express.Express {
   const { config, stories, feeds, db, logger } = services;
   const site: SiteInfo = {
     baseUrl: config.publicBaseUrl,
@@ -35,12 +41,23 @@ export function createHttpApp(services: Services): express.Express {
     feedRouters: [createDigestRouter({ digests: new DigestsRepository(db), site })],
     extraRouters: [
       createStoryPageRouter({ stories, related: new RelatedStoriesFinder(new StoryQueries(db)), site }),
+      createNewsletterRouter({
+        subscriptions: newsletter.subscriptions,
+        siteTitle: config.server.siteTitle,
+        confirmDays: config.newsletter.confirmDays,
+        signupsPerWindow: config.newsletter.signupsPerWindow,
+      }),
+      createSubscriberExportRouter({
+        confirmedSubscribers: () => newsletter.subscriptions.confirmedSubscribers(),
+        editorToken: config.review.editorToken,
+      }),
       ...createReviewRouters({
         stories,
         editorToken: config.review.editorToken,
         retrain: () => retrainModel(services, retrainLog),
         logger,
         autoPublishThreshold: config.curation.autoPublishThreshold,
+        newsletterCounts: () => newsletter.subscriptions.counts(),
       }),
     ],
   });

@@ -64,6 +64,11 @@ export interface NormalizedItem {
   /** True when publishedAt came from the feed rather than the fallback. */
   hasFeedDate: boolean;
   categories: string[];
+  /**
+   * The item's lead image: an absolute http(s) URL taken from the feed (media:content, an image
+   * enclosure, JSON Feed image, else the first <img> of the content), or null. Hotlinked, never fetched.
+   */
+  imageUrl: string | null;
 }
 
 export interface Classification {
@@ -98,6 +103,8 @@ export interface Story {
   url: string | null;
   author: string | null;
   categories: string[];
+  /** The story's lead image (absolute http(s) URL): its first outlet's, else the first an outlet gave; null when none has one. */
+  imageUrl: string | null;
   /** The model's label at ingest time. */
   predicted: Classification;
   /** An editor's label, when one relabelled the story. */

@@ -3,10 +3,12 @@ import { hostForUrl, loadConfig, ConfigError } from './config/load-config';
 import { createDigestBuilder } from './digest/build-digest';
 import { createHttpApp } from './http-composition';
 import { retrainModel } from './cli/retrain-command';
+import { runDigestJob } from './jobs/digest-job';
 import { runFetchCycle } from './jobs/fetch-run';
 import { startSchedule, type ScheduledJob } from './jobs/schedule';
 import { SingleFlight } from './jobs/single-flight';
 import { createLogger } from './logger';
+import { createNewsletter } from './newsletter/newsletter';
 import { activeSources, createServices, fetchRunSettings, syncConfiguredFeeds } from './services';
 
 const SHUTDOWN_GRACE_MS = 5_000;
@@ -18,7 +20,8 @@ async function main(): Promise<void> {
   const services = createServices(config, logger);
   const { feeds, stories, classifier } = services;
 
-  const app = createHttpApp(services);
+  const newsletter = createNewsletter(services);
+  const app = createHttpApp(services, newsletter);
 
   const server = app.listen(config.server.port, config.server.host);
   await new Promise<void>((resolve, reject) => {
@@ -43,11 +46,7 @@ async function main(): Promise<void> {
   const digestJob: ScheduledJob = {
     name: 'digest',
     cron: config.schedule.digestCron,
-    run: async () => {
-      for (const built of digestBuilder.buildDue(new Date())) {
-        logger.info('digest', { period_end: built.digest.periodEnd, created: built.created });
-      }
-    },
+    run: () => runDigestJob({ builder: digestBuilder, newsletter, logger }),
   };
   const jobs: ScheduledJob[] = [{ name: 'fetch', cron: config.schedule.fetchCron, run: triggerFetch }, digestJob];
   if (config.schedule.retrainCron) {
@@ -77,6 +76,7 @@ async function main(): Promise<void> {
       new Promise<boolean>((resolve) => setTimeout(() => resolve(false), SHUTDOWN_GRACE_MS).unref()),
     ]);
     if (!finished) logger.warn('fetch run still in flight at shutdown; its unfinished feeds will be fetched next time');
+    await newsletter.close();
     services.close();
     logger.info('stopped');
     process.exit(0);

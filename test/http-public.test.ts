@@ -41,6 +41,7 @@ function story(id: number, label: Label, title: string, minutesAgo: number, extr
     url: `https://news.example.com/a/${id}`,
     author: null,
     categories: [],
+    imageUrl: null,
     predicted: { label, confidence: 0.8, terms: [] },
     editorLabel: null,
     label,

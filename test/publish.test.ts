@@ -20,6 +20,7 @@ function story(id: number, overrides: Partial<Story> & { label?: Label } = {}): 
     url: `https://news.example.com/articles/${id}?ref=rss&src=feed`,
     author: null,
     categories: [],
+    imageUrl: null,
     predicted: { label, confidence: 0.9, terms: ['video'] },
     editorLabel: null,
     label,

@@ -195,7 +195,7 @@ describe('review page in headless Chromium', () => {
     // Merge: select the source card, press m, type the target's number, Enter.
     await page.click(`#story-${source.id} .story-head`);
     await page.keyboard.press('m');
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('into');
+    expect(await page.evaluate("document.activeElement && document.activeElement.getAttribute('name')")).toBe('into');
     await page.keyboard.type(String(target.id));
     await Promise.all([page.waitForURL(new RegExp(`decided=${target.id}`)), page.keyboard.press('Enter')]);
     const card = `#story-${target.id}`;
@@ -218,14 +218,11 @@ describe('review page in headless Chromium', () => {
     await page.goto(`${origin}/review?status=all#story-${target.id}`);
     await page.click(`#story-${target.id} .story-head`);
     await page.keyboard.press('e');
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('title');
+    expect(await page.evaluate("document.activeElement && document.activeElement.getAttribute('name')")).toBe('title');
     const headline = 'Black Forest Labs opens Flux 3 weights <to everyone>';
     await page.fill(`#story-${target.id} form.edit input[name="title"]`, headline);
     await page.click(`#story-${target.id} form.edit button[type="submit"]`);
-    await page.waitForFunction(
-      ([selector, text]) => document.querySelector(selector)?.textContent?.includes(text) ?? false,
-      [`#story-${target.id} h2`, headline] as const,
-    );
+    await page.waitForFunction(`(document.querySelector('#story-${target.id} h2')?.textContent ?? '').includes(${JSON.stringify(headline)})`);
     expect(services.stories.getStory(target.id)!.title).toBe(headline);
     expect(services.stories.getStory(target.id)!.wordingByEditor).toBe(true);
     services.stories.applyDecision(target.id, { kind: 'approve' }, 'Cluster Editor');

@@ -115,6 +115,7 @@ describe('merge, split and edit stories, then recluster', () => {
             publishedAt: '2026-11-24T09:00:00.000Z',
             hasFeedDate: true,
             categories: [],
+            imageUrl: null,
           },
           classification: { label: 'image', confidence: 0.9, terms: [] },
         },

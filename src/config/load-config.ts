@@ -45,7 +45,7 @@ function parsePort(raw: string, variable: string, file: string): number {
 
 /**
  * Environment variables win over the file so one config can be deployed anywhere:
- * PORT, HOST, PUBLIC_BASE_URL, DATABASE_PATH, EDITOR_TOKEN, MODEL_PATH.
+ * PORT, HOST, PUBLIC_BASE_URL, DATABASE_PATH, EDITOR_TOKEN, MODEL_PATH, SMTP_URL, NEWSLETTER_SECRET.
  */
 function applyEnvironment(raw: Record<string, unknown>, env: Environment, file: string): Record<string, unknown> {
   const section = (name: string): Record<string, unknown> => {
@@ -56,13 +56,16 @@ function applyEnvironment(raw: Record<string, unknown>, env: Environment, file: 
   const database = section('database');
   const review = section('review');
   const classifier = section('classifier');
+  const newsletter = section('newsletter');
   if (env.PORT !== undefined && env.PORT !== '') server.port = parsePort(env.PORT, 'PORT', file);
   if (env.HOST) server.host = env.HOST;
   if (env.PUBLIC_BASE_URL) server.baseUrl = env.PUBLIC_BASE_URL;
   if (env.DATABASE_PATH) database.path = env.DATABASE_PATH;
   if (env.EDITOR_TOKEN) review.editorToken = env.EDITOR_TOKEN;
   if (env.MODEL_PATH) classifier.modelPath = env.MODEL_PATH;
-  return { ...raw, server, database, review, classifier };
+  if (env.SMTP_URL) newsletter.smtpUrl = env.SMTP_URL;
+  if (env.NEWSLETTER_SECRET) newsletter.secret = env.NEWSLETTER_SECRET;
+  return { ...raw, server, database, review, classifier, newsletter };
 }
 
 export function hostForUrl(host: string): string {
@@ -93,6 +96,7 @@ export function buildConfig(raw: unknown, options: { file: string; baseDir: stri
       corpusDir: resolvePath(config.classifier.corpusDir),
     },
     demoDir: config.demoDir === null ? null : resolvePath(config.demoDir),
+    newsletter: { ...config.newsletter, outboxDir: resolvePath(config.newsletter.outboxDir) },
     configFile: options.file,
     publicBaseUrl,
     selfOrigin: ownOrigin,

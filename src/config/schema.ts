@@ -103,6 +103,28 @@ export const configSchema = z
         storiesPerCategory: z.number().int().min(1).max(50).default(5),
       })
       .prefault({}),
+    newsletter: z
+      .object({
+        /** smtp:// or smtps:// URL with credentials; prefer SMTP_URL. Null: mails are written to outboxDir as .eml files. */
+        smtpUrl: z
+          .string()
+          .refine((value) => /^smtps?:\/\/[^\s]+$/i.test(value), 'must be an smtp:// or smtps:// URL')
+          .nullable()
+          .default(null),
+        outboxDir: z.string().default('data/outbox'),
+        /** Sender of every newsletter mail, e.g. "GenAI Media Wire <digest@example.com>". */
+        from: z.string().min(3).default('GenAI Media Wire <digest@localhost>'),
+        /** Unconfirmed sign-ups are deleted after this many days. */
+        confirmDays: z.number().int().min(1).max(30).default(3),
+        /** Key for signed confirm / unsubscribe links; prefer NEWSLETTER_SECRET. Null: a random key stored in the database. */
+        secret: z.string().min(16).nullable().default(null),
+        /** Tries per mail within one send run, with exponential backoff starting at retryBaseMs. */
+        maxAttempts: z.number().int().min(1).max(10).default(4),
+        retryBaseMs: z.number().int().min(0).default(2000),
+        /** Sign-up requests per client address per 15 minutes. */
+        signupsPerWindow: z.number().int().min(1).default(5),
+      })
+      .prefault({}),
     demoDir: z.string().nullable().default('data/demo'),
     feeds: z.array(feedSourceSchema).default([]),
   })

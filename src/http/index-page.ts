@@ -17,6 +17,7 @@ import {
   type SiteInfo,
 } from '../publish/feed-builder';
 import { toFeedText } from '../publish/xml-safe-text';
+import { renderSignupForm } from './newsletter/signup-form';
 
 export const INDEX_STORY_COUNT = 10;
 
@@ -66,6 +67,7 @@ ${feedTable(site)}
 <h2 id="latest-heading">Latest stories</h2>
 ${latestStories(stories)}
 </section>
+${renderSignupForm({ heading: 'Get the digest in your inbox' })}
 </main>
 </body>
 </html>

@@ -20,6 +20,7 @@ import {
 } from '../publish/feed-builder';
 import { toFeedText } from '../publish/xml-safe-text';
 import { isPublishedLabel, RELATED_STORY_COUNT } from '../stories/related';
+import { renderSignupForm } from './newsletter/signup-form';
 
 export interface StoryPageDeps {
   /** StoriesRepository satisfies this. */
@@ -115,6 +116,7 @@ ${outletList(story)}
 <h2 id="next-read">Your next read</h2>
 ${relatedList(related)}
 </section>
+${renderSignupForm()}
 <footer><p class="muted">More ${escapeHtml(CATEGORY_NAMES[label].toLowerCase())} stories: ${FEED_FORMATS.map((format) => `<a href="${escapeHtml(feedPath(label, format))}">${escapeHtml(FEED_FORMAT_NAMES[format])}</a>`).join(' · ')}</p></footer>`;
   return renderPageShell(`${title} — ${toFeedText(site.title)}`, head, body);
 }

@@ -5,6 +5,7 @@ import type { FeedSource, NormalizedItem } from '../model';
 import { chooseItemDate } from './item-date';
 import { htmlToPlainText, truncateOnWord } from './plain-text';
 import { prepareFeedXml } from './prepare-xml';
+import { xmlLeadImage, type XmlImageFields } from './xml-lead-image';
 import { parseXmlTree } from './xml-tree';
 
 export interface ParseError {
@@ -47,10 +48,15 @@ const CUSTOM_ITEM_FIELDS = [
   ['published', 'atomPublished'],
   ['media:description', 'mediaDescription'],
   ['media:group', 'mediaGroup'],
+  // Lead-image candidates (see xml-lead-image.ts); every element, with its attributes.
+  ['media:content', 'mediaContents', { keepArray: true }],
+  ['media:thumbnail', 'mediaThumbnails', { keepArray: true }],
+  ['enclosure', 'enclosureElements', { keepArray: true }],
+  ['link', 'linkElements', { keepArray: true }],
 ];
 
 /** The shape rss-parser produces for one item with the custom fields above; xml2js values are loosely typed. */
-interface RawItem {
+interface RawItem extends XmlImageFields {
   [key: string]: unknown;
   title?: unknown;
   link?: unknown;
@@ -210,6 +216,8 @@ function normalizeItem(item: RawItem, feed: FeedSource, fetchedAt: Date, documen
     publishedAt,
     hasFeedDate,
     categories: itemCategories(item),
+    // Full article HTML first: it is where a post's pictures are.
+    imageUrl: xmlLeadImage(item, [item['content:encoded'], item.content, item.summary], documentUrl),
   };
 }
 

@@ -152,6 +152,60 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
     `,
   },
   {
+    version: 40,
+    name: 'lead images of items and stories',
+    sql: `
+      -- Absolute http(s) URLs as the feeds gave them (hotlinked, never downloaded); NULL when none.
+      ALTER TABLE items ADD COLUMN image_url TEXT;
+      ALTER TABLE stories ADD COLUMN image_url TEXT;
+    `,
+  },
+  {
+    version: 30,
+    name: 'newsletter subscribers, per-issue send log, signing secret',
+    sql: `
+      -- Pending rows expire after newsletter.confirmDays; unsubscribing deletes the row (and its sends).
+      -- nonce is random per sign-up and part of every signed link, so a deleted address's old links die.
+      CREATE TABLE newsletter_subscribers (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        email TEXT NOT NULL UNIQUE,
+        nonce TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'confirmed')),
+        created_at TEXT NOT NULL,
+        confirmed_at TEXT,
+        confirmation_sent_at TEXT
+      );
+      CREATE INDEX newsletter_subscribers_status ON newsletter_subscribers (status, created_at);
+
+      -- One row per subscriber and digest issue: 'sent' rows are never sent again.
+      CREATE TABLE newsletter_sends (
+        subscriber_id INTEGER NOT NULL REFERENCES newsletter_subscribers(id) ON DELETE CASCADE,
+        digest_id INTEGER NOT NULL REFERENCES digests(id),
+        status TEXT NOT NULL CHECK (status IN ('sending', 'sent', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        updated_at TEXT NOT NULL,
+        sent_at TEXT,
+        PRIMARY KEY (subscriber_id, digest_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX newsletter_sends_digest ON newsletter_sends (digest_id, status);
+
+      -- Key for signed confirm / unsubscribe links when no newsletter.secret is configured.
+      CREATE TABLE newsletter_secret (
+        singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+        secret TEXT NOT NULL
+      );
+
+      -- At most one digest send run at a time (server job or CLI); a dead holder's lock is taken over.
+      CREATE TABLE newsletter_send_lock (
+        singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+        holder TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        expires_at TEXT NOT NULL
+      );
+    `,
+  },
+  {
     version: 10,
     name: 'same-event matching: editor merges, splits and wording',
     sql: `

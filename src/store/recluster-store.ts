@@ -57,9 +57,9 @@ export class ReclusterStore {
       const storyOfCluster = new Map<number, number>();
       let storiesCreated = 0;
       const insertStory = this.db.prepare(
-        `INSERT INTO stories (title, summary, url, author, categories, predicted_label, confidence, terms, label,
+        `INSERT INTO stories (title, summary, url, author, categories, image_url, predicted_label, confidence, terms, label,
            status, published, published_at, first_seen_at, updated_at)
-         SELECT title, summary, original_url, author, categories, label, confidence, terms, label,
+         SELECT title, summary, original_url, author, categories, image_url, label, confidence, terms, label,
            'pending', 0, published_at, fetched_at, @at FROM items WHERE id = @itemId`,
       );
       for (const [cluster, reports] of plan.newStories) {

@@ -112,6 +112,7 @@ interface IngestStatements {
   insertStory: Database.Statement;
   insertItem: Database.Statement;
   touchStory: Database.Statement;
+  fillStoryImage: Database.Statement;
 }
 
 export class StoriesRepository implements PublishedStoryReader {
@@ -174,19 +175,21 @@ export class StoriesRepository implements PublishedStoryReader {
   private createIngestStatements(): IngestStatements {
     return {
       insertStory: this.db.prepare(`
-        INSERT INTO stories (title, summary, url, author, categories, predicted_label, confidence, terms, label,
+        INSERT INTO stories (title, summary, url, author, categories, image_url, predicted_label, confidence, terms, label,
           status, held_reason, published, published_at, first_seen_at, updated_at)
-        VALUES (@title, @summary, @url, @author, @categories, @label, @confidence, @terms, @label,
+        VALUES (@title, @summary, @url, @author, @categories, @imageUrl, @label, @confidence, @terms, @label,
           'pending', @heldReason, ${NEW_STORY_PUBLISHED_EXPRESSION}, @publishedAt, @now, @now)`),
       insertItem: this.db.prepare(`
         INSERT INTO items (feed_id, story_id, guid, original_url, canonical_url, title, summary, author, published_at,
-          has_feed_date, categories, label, confidence, terms, fetched_at)
+          has_feed_date, categories, image_url, label, confidence, terms, fetched_at)
         VALUES (@feedId, @storyId, @guid, @originalUrl, @canonicalUrl, @title, @summary, @author, @publishedAt,
-          @hasFeedDate, @categories, @label, @confidence, @terms, @now)`),
+          @hasFeedDate, @categories, @imageUrl, @label, @confidence, @terms, @now)`),
       touchStory: this.db.prepare(
         `UPDATE stories SET outlet_count = (SELECT COUNT(DISTINCT feed_id) FROM items WHERE story_id = @storyId),
            updated_at = @now WHERE id = @storyId`,
       ),
+      // A story whose first outlet gave no image takes the first image a later outlet gives.
+      fillStoryImage: this.db.prepare('UPDATE stories SET image_url = @imageUrl WHERE id = @storyId AND image_url IS NULL'),
     };
   }
 
@@ -201,7 +204,7 @@ export class StoriesRepository implements PublishedStoryReader {
     settings: { categoryHint?: Label },
   ): IngestResult {
     const lookup = this.lookup;
-    const { insertStory, insertItem, touchStory } = this.ingestStatements;
+    const { insertStory, insertItem, touchStory, fillStoryImage } = this.ingestStatements;
     const ingest = this.db.transaction((): IngestResult => {
       // Under the write lock: stories another process stored since our last ingest become visible.
       this.recentEvents.catchUp();
@@ -226,6 +229,7 @@ export class StoriesRepository implements PublishedStoryReader {
               url: item.originalUrl,
               author: item.author,
               categories: JSON.stringify(item.categories),
+              imageUrl: item.imageUrl,
               label: classification.label,
               confidence: classification.confidence,
               terms: JSON.stringify(classification.terms),
@@ -252,6 +256,7 @@ export class StoriesRepository implements PublishedStoryReader {
           publishedAt: item.publishedAt,
           hasFeedDate: item.hasFeedDate ? 1 : 0,
           categories: JSON.stringify(item.categories),
+          imageUrl: item.imageUrl,
           label: classification.label,
           confidence: classification.confidence,
           terms: JSON.stringify(classification.terms),
@@ -259,7 +264,10 @@ export class StoriesRepository implements PublishedStoryReader {
         }).lastInsertRowid;
         this.recentEvents.added(assignment.evidence, storyId, Number(itemId));
         // Another outlet joining changes none of the columns the curation policy reads.
-        if (assignment.kind === 'join') touchStory.run({ storyId, now });
+        if (assignment.kind === 'join') {
+          touchStory.run({ storyId, now });
+          if (item.imageUrl !== null) fillStoryImage.run({ storyId, imageUrl: item.imageUrl });
+        }
         result.inserted += 1;
       }
       this.feeds.recordSuccess(success);

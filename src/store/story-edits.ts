@@ -85,20 +85,33 @@ export class StoryEdits {
     const remaining = (this.itemsOf.all(storyId) as number[]).filter((id) => id !== itemId);
     const item = this.db
       .prepare(
-        `SELECT id, title, summary, original_url AS url, author, categories, label, confidence, terms, published_at AS publishedAt
+        `SELECT id, title, summary, original_url AS url, author, categories, image_url AS imageUrl, label, confidence, terms,
+           published_at AS publishedAt
          FROM items WHERE id = ? AND story_id = ?`,
       )
       .get(itemId, storyId) as
-      | { id: number; title: string; summary: string; url: string | null; author: string | null; categories: string; label: string; confidence: number; terms: string; publishedAt: string }
+      | {
+          id: number;
+          title: string;
+          summary: string;
+          url: string | null;
+          author: string | null;
+          categories: string;
+          imageUrl: string | null;
+          label: string;
+          confidence: number;
+          terms: string;
+          publishedAt: string;
+        }
       | undefined;
     if (!item) throw new StoryEditError(storyId, `Story ${storyId} has no report (item) ${itemId}.`);
     if (remaining.length === 0) throw new StoryEditError(storyId, `Report ${itemId} is the only one in story ${storyId}: there is nothing to split it from.`);
     const newStoryId = Number(
       this.db
         .prepare(
-          `INSERT INTO stories (title, summary, url, author, categories, predicted_label, confidence, terms, label,
+          `INSERT INTO stories (title, summary, url, author, categories, image_url, predicted_label, confidence, terms, label,
              status, published, published_at, first_seen_at, updated_at)
-           VALUES (@title, @summary, @url, @author, @categories, @label, @confidence, @terms, @label,
+           VALUES (@title, @summary, @url, @author, @categories, @imageUrl, @label, @confidence, @terms, @label,
              'pending', 0, @publishedAt, @at, @at)`,
         )
         .run({ ...item, at }).lastInsertRowid,

@@ -8,6 +8,7 @@ export interface StoryRow {
   url: string | null;
   author: string | null;
   categories: string;
+  image_url: string | null;
   predicted_label: string;
   confidence: number;
   terms: string;
@@ -85,6 +86,7 @@ export function toStory(row: StoryRow, outlets: Outlet[]): Story {
     url: row.url,
     author: row.author,
     categories: parseJsonArray(row.categories),
+    imageUrl: row.image_url,
     predicted,
     editorLabel: (row.editor_label as Label | null) ?? null,
     label: row.label as Label,

@@ -56,6 +56,7 @@ export async function startReviewSite(options: ReviewSiteOptions): Promise<Revie
           publishedAt: '2026-11-24T05:00:00.000Z',
           hasFeedDate: true,
           categories: [],
+          imageUrl: null,
         },
         classification: { label: 'video', confidence: 0.97, terms: options.hostile.terms },
       },

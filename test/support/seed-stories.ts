@@ -6,6 +6,7 @@ export interface SeedItem {
   title: string;
   summary?: string;
   url?: string;
+  imageUrl?: string | null;
   publishedAt: string;
   label: Label;
 }
@@ -25,6 +26,7 @@ export function ingest(services: TestServices, feedId: string, items: readonly S
       publishedAt: entry.publishedAt,
       hasFeedDate: true,
       categories: [],
+      imageUrl: entry.imageUrl ?? null,
     };
     services.stories.ingestFeedItems(
       feedId,

@@ -5,6 +5,7 @@
  * /review and /api request answers 503 with how to set EDITOR_TOKEN.
  */
 import type express from 'express';
+import type { SubscriberCounts } from '../../newsletter/newsletter-types';
 import { EditorAuth } from './editor-auth';
 import { createReviewApiRouter } from './review-api';
 import { silentReviewLogger, type RetrainRunner, type ReviewLogger, type ReviewStore } from './review-deps';
@@ -21,6 +22,8 @@ export interface ReviewRouterDeps {
   logger?: ReviewLogger;
   /** config `curation.autoPublishThreshold`, so the page can mark predictions that wait for review. */
   autoPublishThreshold?: number;
+  /** Newsletter subscriber counts shown on the queue page (omitted: no newsletter line). */
+  newsletterCounts?: () => SubscriberCounts;
   /** Clock for session expiry (tests). */
   nowMs?: () => number;
 }
@@ -29,7 +32,13 @@ export function createReviewRouters(deps: ReviewRouterDeps): express.Router[] {
   const auth = deps.editorToken === null ? null : new EditorAuth(deps.editorToken, deps.nowMs);
   const logger = deps.logger ?? silentReviewLogger;
   return [
-    createReviewPageRouter({ stories: deps.stories, auth, logger, autoPublishThreshold: deps.autoPublishThreshold ?? null }),
+    createReviewPageRouter({
+      stories: deps.stories,
+      auth,
+      logger,
+      autoPublishThreshold: deps.autoPublishThreshold ?? null,
+      newsletterCounts: deps.newsletterCounts,
+    }),
     createReviewApiRouter({ stories: deps.stories, auth, retrain: deps.retrain, logger }),
   ];
 }

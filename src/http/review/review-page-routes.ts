@@ -14,6 +14,7 @@
 import { randomBytes } from 'node:crypto';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
+import type { SubscriberCounts } from '../../newsletter/newsletter-types';
 import { StoryEditError, StoryNotFoundError } from '../../store/stories-repository';
 import { DEFAULT_CONTENT_SECURITY_POLICY } from '../security-headers';
 import { crossOriginReason } from './cross-origin';
@@ -43,6 +44,7 @@ export interface ReviewPageDeps {
   auth: EditorAuth | null;
   logger: ReviewLogger;
   autoPublishThreshold: number | null;
+  newsletterCounts?: () => SubscriberCounts;
 }
 
 const QUEUE_PATH = '/review';
@@ -172,6 +174,7 @@ export function createReviewPageRouter(deps: ReviewPageDeps): express.Router {
         hasNextPage: rows.length > perPage,
         autoPublishThreshold,
         decided,
+        newsletter: deps.newsletterCounts?.() ?? null,
       }),
     );
   });

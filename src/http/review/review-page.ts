@@ -43,6 +43,14 @@ export interface QueueView {
   autoPublishThreshold: number | null;
   /** The story of the last plain-form decision (after its redirect), so the editor sees what was saved. */
   decided: Story | null;
+  /** Newsletter subscriber counts, or null when not shown. */
+  newsletter?: { confirmed: number; pending: number } | null;
+}
+
+/** One line on the newsletter's audience, with the CSV export of confirmed subscribers. */
+function newsletterLine(counts: QueueView['newsletter']): string {
+  if (counts === undefined || counts === null) return '';
+  return `<p class="newsletter-counts">Newsletter: <strong>${counts.confirmed}</strong> confirmed subscriber${counts.confirmed === 1 ? '' : 's'}, ${counts.pending} awaiting confirmation · <a href="/review/newsletter/subscribers.csv" download>Export confirmed (CSV)</a></p>`;
 }
 
 const STATUS_NAMES: Record<StatusFilter, string> = {
@@ -296,6 +304,7 @@ export function renderQueuePage(view: QueueView): string {
 <form class="inline" method="post" action="/review/logout"><input type="hidden" name="_csrf" value="${escapeHtml(view.csrfToken)}"><button class="linkish" type="submit">Sign out</button></form>
 </div></div></header>
 <div class="wrap">
+${newsletterLine(view.newsletter)}
 ${filterForm(view)}
 ${legend()}
 ${decidedNotice(view, ctx)}

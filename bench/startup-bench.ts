@@ -1,0 +1,197 @@
+/**
+ * Start-up figures of the production runtime: time from `npm start` to the first HTTP response, and
+ * the resident memory of the whole process tree `npm start` creates (npm, the shell, node) once the
+ * offline demo fetch has finished and the service is idle.
+ *
+ * Runs the real `npm start` in a temp folder's config (the three offline demo feeds, its own database
+ * and a model trained beforehand, so the figure is a normal restart, not the one-off first training).
+ * `npm run bench:startup` prints the figures; run.ts includes them in the main table.
+ * STARTUP_COMMAND overrides the command (e.g. "npx tsx src/server.ts" to compare with the old runtime).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface StartupFigures {
+  command: string;
+  /** Spawn of `npm start` until the first response to GET /health arrived. */
+  firstResponseSeconds: number;
+  /** Sum of VmRSS over the process tree after the demo fetch, idle. */
+  idleTreeRssBytes: number;
+  /** The same, per process: "npm 52 MB", ... */
+  perProcess: { name: string; rssBytes: number }[];
+}
+
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+const IDLE_SETTLE_MS = 3_000;
+
+function get(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Linux only: every descendant of `rootPid` (inclusive) with its name and VmRSS. */
+function processTree(rootPid: number): { pid: number; name: string; rssBytes: number }[] {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^[0-9]+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // Fields after the parenthesised command name; ppid is the second one.
+      const after = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parents.set(Number(entry), Number(after[1]));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const tree = [rootPid];
+  for (let i = 0; i < tree.length; i++) {
+    for (const [pid, ppid] of parents) if (ppid === tree[i]) tree.push(pid);
+  }
+  return tree.flatMap((pid) => {
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      const name = /^Name:\s+(.*)$/m.exec(status)?.[1] ?? '?';
+      const rssKb = Number(/^VmRSS:\s+([0-9]+) kB$/m.exec(status)?.[1] ?? 0);
+      return [{ pid, name, rssBytes: rssKb * 1024 }];
+    } catch {
+      return [];
+    }
+  });
+}
+
+function startService(command: string, env: NodeJS.ProcessEnv): ChildProcess {
+  // Own process group, so the whole tree (npm, sh, node) can be signalled at the end.
+  const [file, ...args] = command.split(" ");
+  return spawn(file, args, { cwd: repoRoot, env, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+function waitForListening(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (chunk: string) => {
+      seen += chunk;
+      const match = /listening url=(http:\/\/[^\s]+)/.exec(seen);
+      if (match) resolve(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`service exited with ${code} before listening:\n${seen.slice(-2000)}`)));
+  });
+}
+
+async function waitForDemoFetch(origin: string, feedCount: number): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const health = JSON.parse((await get(`${origin}/health`)).body) as { summary: { ok: number } };
+    if (health.summary.ok >= feedCount) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error('the demo feeds were not fetched within 60 s');
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    process.kill(-child.pid!, 'SIGTERM');
+  });
+}
+
+export async function runStartupBench(command = process.env.STARTUP_COMMAND ?? 'npm start'): Promise<StartupFigures> {
+  const workDir = mkdtempSync(path.join(tmpdir(), 'genai-feeds-startup-'));
+  try {
+    const shipped = JSON.parse(readFileSync(path.join(repoRoot, 'feeds.config.json'), 'utf8')) as {
+      feeds: { url: string }[];
+      schedule: Record<string, unknown>;
+    };
+    const demoFeeds = shipped.feeds.filter((feed) => feed.url.startsWith('/demo/'));
+    cpSync(path.join(repoRoot, 'data', 'demo'), path.join(workDir, 'demo'), { recursive: true });
+    const config = {
+      ...shipped,
+      database: { path: path.join(workDir, 'feeds.db') },
+      classifier: { modelPath: path.join(workDir, 'model.json'), corpusDir: path.join(repoRoot, 'data', 'corpus') },
+      demoDir: path.join(workDir, 'demo'),
+      feeds: demoFeeds,
+    };
+    const configFile = path.join(workDir, 'feeds.config.json');
+    writeFileSync(configFile, JSON.stringify(config, null, 2));
+    const env = { ...process.env, FEEDS_CONFIG: configFile, PORT: '0', LOG_LEVEL: 'info' };
+
+    // First start trains and saves the model and fills the store; the measured start is a restart.
+    const first = startService(command, env);
+    const firstOrigin = await waitForListening(first);
+    await waitForDemoFetch(firstOrigin, demoFeeds.length);
+    await stop(first);
+
+    const started = performance.now();
+    const child = startService(command, env);
+    try {
+      const origin = await waitForListening(child);
+      await get(`${origin}/health`);
+      const firstResponseSeconds = (performance.now() - started) / 1000;
+      await waitForDemoFetch(origin, demoFeeds.length);
+      await new Promise((resolve) => setTimeout(resolve, IDLE_SETTLE_MS));
+      const tree = processTree(child.pid!);
+      return {
+        command,
+        firstResponseSeconds,
+        idleTreeRssBytes: tree.reduce((sum, proc) => sum + proc.rssBytes, 0),
+        perProcess: tree.map(({ name, rssBytes }) => ({ name, rssBytes })),
+      };
+    } finally {
+      await stop(child);
+    }
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+/** What `npm start` ran before the compiled build: npm, then tsx compiling the TypeScript on the fly. */
+export const TSX_START_COMMAND = 'npm exec -- tsx --max-old-space-size=512 src/server.ts';
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** Both runtimes alternately, `rounds` times each (the machine is shared: medians of interleaved runs). */
+export async function compareStartup(rounds = 3): Promise<{ compiled: StartupFigures; tsx: StartupFigures }> {
+  const runs: { compiled: StartupFigures[]; tsx: StartupFigures[] } = { compiled: [], tsx: [] };
+  for (let i = 0; i < rounds; i++) {
+    runs.compiled.push(await runStartupBench('npm start'));
+    runs.tsx.push(await runStartupBench(TSX_START_COMMAND));
+  }
+  const pick = (list: StartupFigures[]): StartupFigures => {
+    const time = median(list.map((f) => f.firstResponseSeconds));
+    const rss = median(list.map((f) => f.idleTreeRssBytes));
+    const representative = list.find((f) => f.idleTreeRssBytes === rss) ?? list[0];
+    return { ...representative, firstResponseSeconds: time };
+  };
+  return { compiled: pick(runs.compiled), tsx: pick(runs.tsx) };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+  const line = (f: StartupFigures) =>
+    `${f.command.padEnd(58)} first response ${f.firstResponseSeconds.toFixed(2)} s; idle tree ${mb(f.idleTreeRssBytes)} ` +
+    `(${f.perProcess.map((p) => `${p.name} ${mb(p.rssBytes)}`).join(', ')})\n`;
+  if (process.env.STARTUP_COMMAND) {
+    process.stdout.write(line(await runStartupBench()));
+  } else {
+    const { compiled, tsx } = await compareStartup();
+    process.stdout.write(`median of 3 interleaved runs each, load average ${(await import('node:os')).loadavg()[0].toFixed(1)}\n`);
+    process.stdout.write(line(compiled));
+    process.stdout.write(line(tsx));
+    process.stdout.write(
+      `compiled vs tsx: ${(compiled.firstResponseSeconds / tsx.firstResponseSeconds * 100).toFixed(0)}% of the start-up time, ` +
+        `${(compiled.idleTreeRssBytes / tsx.idleTreeRssBytes * 100).toFixed(0)}% of the memory\n`,
+    );
+  }
+}
