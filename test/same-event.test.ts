@@ -6,7 +6,10 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { createDigestBuilder } from '../src/digest/build-digest';
 import { readClusterReports, type ClusterReport } from '../src/dedupe/cluster-dataset';
+import { startApp } from './support/http-app';
 import { scoreClusters, type ClusterScores } from '../src/dedupe/cluster-metrics';
 import { runFetchOnce } from './support/fetch-once';
 import { startFixtureServer, type FixtureServer } from './support/fixture-server';
@@ -110,4 +113,57 @@ describe('held-out cross-outlet coverage through fetch, parse, matching and stor
       .all();
     expect(duplicateOutlet).toEqual([]);
   }, 120_000);
+});
+
+describe('the offline demo feeds', () => {
+  const cleanup: (() => Promise<void> | void)[] = [];
+  afterAll(async () => {
+    for (const step of cleanup.reverse()) await step();
+  });
+
+  it('show one event reported in four outlets\' own words as one story, ranked above a single report of the same day', async () => {
+    const demo = (name: string, type: string) => (_req: unknown, res: import('node:http').ServerResponse) =>
+      res.writeHead(200, { 'content-type': type }).end(readFileSync(path.join(repoRoot, 'data', 'demo', name)));
+    const fixtures = await startFixtureServer({
+      '/framewire.rss': demo('framewire.rss', 'application/rss+xml'),
+      '/pixelpost.atom': demo('pixelpost.atom', 'application/atom+xml'),
+      '/modelbeat.rdf': demo('modelbeat.rdf', 'application/rdf+xml'),
+      '/reelreport.rss': demo('reelreport.rss', 'application/rss+xml'),
+    });
+    cleanup.push(() => fixtures.close());
+    const services = createTestServices({
+      feeds: ['framewire.rss', 'pixelpost.atom', 'modelbeat.rdf', 'reelreport.rss'].map((file) => ({
+        id: `demo-${file.split('.')[0]}`,
+        name: file.split('.')[0],
+        url: `${fixtures.origin}/${file}`,
+      })),
+    });
+    cleanup.push(() => services.dispose());
+    await runFetchOnce(services, { force: true });
+
+    const stories = services.stories.listForReview({ limit: 500, offset: 0 });
+    const veo = stories.find((story) => story.outlets.some((outlet) => /Veo 4/.test(outlet.title ?? '')))!;
+    // Four different headlines, one story.
+    expect(new Set(veo.outlets.map((outlet) => outlet.title)).size).toBe(4);
+    expect(veo.outlets.map((outlet) => outlet.feedId).sort()).toEqual(['demo-framewire', 'demo-modelbeat', 'demo-pixelpost', 'demo-reelreport']);
+    const midjourney = stories.find((story) => story.outlets.some((outlet) => /V8/.test(outlet.title ?? '')))!;
+    expect(midjourney.outlets).toHaveLength(3);
+    // Same-company news of another kind stays its own story.
+    const moonvalley = stories.find((story) => /Moonvalley/.test(story.title))!;
+    expect(moonvalley.outlets).toHaveLength(1);
+
+    services.stories.applyDecision(veo.id, { kind: 'approve' }, 'test');
+    services.stories.applyDecision(moonvalley.id, { kind: 'approve' }, 'test');
+    const app = await startApp(services);
+    cleanup.push(() => app.close());
+    const page = await fetch(`${app.origin}/stories/${veo.id}`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/Covered by 4 outlets/);
+
+    // Same day, same category: four outlets outrank one.
+    const issue = createDigestBuilder(services).buildDigest(new Date('2026-11-19T08:00:00Z'), new Date('2026-12-01T00:00:00Z')).digest;
+    const video = issue.sections.find((section) => section.label === 'video')!.stories.map((entry) => entry.storyId);
+    expect(video).toContain(moonvalley.id);
+    expect(video.indexOf(veo.id)).toBeLessThan(video.indexOf(moonvalley.id));
+  }, 60_000);
 });

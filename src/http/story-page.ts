@@ -76,7 +76,9 @@ function outletList(story: Story): string {
     const name = escapeHtml(toFeedText(outlet.feedName) || outlet.feedId);
     const url = safeHttpUrl(outlet.url);
     const link = url === null ? name : `<a href="${escapeHtml(url)}" rel="noopener">${name}</a>`;
-    return `<li>${link} <span class="muted">${dateTag(outlet.publishedAt)}</span></li>`;
+    // Each outlet's own headline: readers see how differently the same event was reported.
+    const headline = outlet.title ? `: <span class="outlet-headline">${escapeHtml(toFeedText(outlet.title))}</span>` : '';
+    return `<li>${link}${headline} <span class="muted">${dateTag(outlet.publishedAt)}</span></li>`;
   });
   return `<ul class="outlets">${items.join('')}</ul>`;
 }
