@@ -37,32 +37,117 @@ function versionParts(version: string): [string, string] {
   return [version.slice(0, space), version.slice(space + 1)];
 }
 
+/** Members a new report is compared with one by one: the latest ones (the cost stays flat for big stories). */
+const MAX_COMPARED_MEMBERS = 8;
+
+function hasId(sorted: Int32Array, id: number): boolean {
+  let low = 0;
+  let high = sorted.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const value = sorted[middle];
+    if (value === id) return true;
+    if (value < id) low = middle + 1;
+    else high = middle - 1;
+  }
+  return false;
+}
+
+/**
+ * The evidence that a report and one earlier report cover the same event, in FEATURE_NAMES order
+ * without the centroid cosine and the hours (filled by the caller).
+ */
+function pairEvidence(doc: EventDoc, member: EventDoc, terms: TermLookup): number[] {
+  // Names: how much of the new report's name mass (by rarity) the other report mentions, as a
+  // name or as a plain word.
+  let nameMass = 0;
+  let foundMass = 0;
+  for (let i = 0; i < doc.entities.length; i += 1) {
+    nameMass += doc.entityIdf[i];
+    if (hasId(member.entities, doc.entities[i]) || (doc.entityWords[i] >= 0 && hasId(member.text.ids, doc.entityWords[i]))) {
+      foundMass += doc.entityIdf[i];
+    }
+  }
+
+  let sharedFigures = 0;
+  let myAmounts = 0;
+  let theirAmounts = 0;
+  let sharedAmounts = 0;
+  for (const id of member.figures) if (terms.term(id).startsWith('f:$')) theirAmounts += 1;
+  for (const id of doc.figures) {
+    const isAmount = terms.term(id).startsWith('f:$');
+    if (isAmount) myAmounts += 1;
+    if (hasId(member.figures, id)) {
+      sharedFigures += 1;
+      if (isAmount) sharedAmounts += 1;
+    }
+  }
+
+  let sharedVersion = false;
+  for (const version of doc.versions) if (member.versions.includes(version)) sharedVersion = true;
+
+  // Two reports of different events by one company share its name; reports of one event also
+  // share what happened: rare words besides the names.
+  let rarest = 0;
+  let rare = 0;
+  let rareBesidesNames = 0;
+  const x = doc.text.ids;
+  const y = member.text.ids;
+  for (let i = 0, j = 0; i < x.length && j < y.length; ) {
+    if (x[i] === y[j]) {
+      const idf = terms.idf(x[i]);
+      if (idf > rarest) rarest = idf;
+      if (idf >= RARE_IDF) {
+        rare += 1;
+        if (!doc.entityWords.includes(x[i])) rareBesidesNames += 1;
+      }
+      i += 1;
+      j += 1;
+    } else if (x[i] < y[j]) i += 1;
+    else j += 1;
+  }
+
+  return [
+    0,
+    cosine(doc.text, member.text),
+    cosine(doc.headline, member.headline),
+    nameMass > 0 ? foundMass / nameMass : 0,
+    Math.min(sharedFigures, 3) / 3,
+    myAmounts > 0 && theirAmounts > 0 && sharedAmounts === 0 ? 1 : 0,
+    sharedVersion ? 1 : 0,
+    0,
+    Math.min(rarest, IDF_SCALE) / IDF_SCALE,
+    Math.min(rare, 4) / 4,
+    Math.min(rareBesidesNames, 3) / 3,
+    // A company's name alone (IDF ~4-6) is weak evidence; a product, a person and a place add up.
+    Math.min(foundMass, 20) / 20,
+  ];
+}
+
+const CENTROID = FEATURE_NAMES.indexOf('centroid cosine');
+const HOURS = FEATURE_NAMES.indexOf('hours apart');
+const DIFFERENT_AMOUNT = FEATURE_NAMES.indexOf('different amount');
+
 export class StoryProfile {
   readonly members: EventDoc[] = [];
   readonly feeds = new Set<string>();
   private readonly centroid = new Map<number, number>();
-  private readonly names = new Map<number, number>();
-  private readonly figures = new Set<number>();
+  private centroidNorm: number | null = null;
   /** Version strings by the name they version: "veo" -> {"3"}. */
   private readonly versions = new Map<string, Set<string>>();
-  private earliest = Number.POSITIVE_INFINITY;
-  private latest = Number.NEGATIVE_INFINITY;
 
   add(doc: EventDoc): void {
     this.members.push(doc);
     this.feeds.add(doc.feedId);
     const { ids, weights } = doc.text;
     for (let i = 0; i < ids.length; i += 1) this.centroid.set(ids[i], (this.centroid.get(ids[i]) ?? 0) + weights[i]);
-    doc.entities.forEach((id, i) => this.names.set(id, doc.entityIdf[i]));
-    for (const id of doc.figures) this.figures.add(id);
+    this.centroidNorm = null;
     for (const version of doc.versions) {
       const [name, number] = versionParts(version);
       let set = this.versions.get(name);
       if (!set) this.versions.set(name, (set = new Set()));
       set.add(number);
     }
-    if (doc.time < this.earliest) this.earliest = doc.time;
-    if (doc.time > this.latest) this.latest = doc.time;
   }
 
   /** Rebuilds the aggregates from members still inside the window. */
@@ -73,12 +158,15 @@ export class StoryProfile {
   }
 
   private centroidCosine(text: SparseVector): number {
+    if (this.centroidNorm === null) {
+      let norm = 0;
+      for (const weight of this.centroid.values()) norm += weight * weight;
+      this.centroidNorm = Math.sqrt(norm);
+    }
+    if (this.centroidNorm === 0) return 0;
     let dot = 0;
-    let norm = 0;
-    for (const weight of this.centroid.values()) norm += weight * weight;
-    if (norm === 0) return 0;
     for (let i = 0; i < text.ids.length; i += 1) dot += text.weights[i] * (this.centroid.get(text.ids[i]) ?? 0);
-    return dot / Math.sqrt(norm);
+    return dot / this.centroidNorm;
   }
 
   /**
@@ -97,77 +185,24 @@ export class StoryProfile {
     return conflict;
   }
 
+  /**
+   * The report against the story: the centroid cosine, and each other feature at its strongest
+   * against any one of the latest reports (never against the union of all of them, which would
+   * grow with the story and let a big story swallow unrelated news), and the nearest report's hours.
+   */
   features(doc: EventDoc, terms: TermLookup): number[] {
-    let bestText = 0;
-    let bestHeadline = 0;
-    for (const member of this.members) {
-      bestText = Math.max(bestText, cosine(doc.text, member.text));
-      bestHeadline = Math.max(bestHeadline, cosine(doc.headline, member.headline));
+    const best = new Array<number>(FEATURE_NAMES.length).fill(0);
+    let nearestHours = HOURS_CAP;
+    const from = Math.max(0, this.members.length - MAX_COMPARED_MEMBERS);
+    for (let m = from; m < this.members.length; m += 1) {
+      const member = this.members[m];
+      const evidence = pairEvidence(doc, member, terms);
+      for (let i = 0; i < evidence.length; i += 1) if (evidence[i] > best[i]) best[i] = evidence[i];
+      nearestHours = Math.min(nearestHours, Math.abs(doc.time - member.time) / 3_600_000);
     }
-
-    // Names: how much of the new report's name mass (by rarity) the story already mentions.
-    let nameMass = 0;
-    let foundMass = 0;
-    doc.entities.forEach((id, i) => {
-      nameMass += doc.entityIdf[i];
-      // A name the story's reports wrote without marking it as one still counts.
-      if (this.names.has(id) || (doc.entityWords[i] >= 0 && this.centroid.has(doc.entityWords[i]))) foundMass += doc.entityIdf[i];
-    });
-
-    let sharedFigures = 0;
-    let myAmounts = 0;
-    let sharedAmounts = 0;
-    let storyHasAmounts = false;
-    for (const id of this.figures) if (terms.term(id).startsWith('f:$')) storyHasAmounts = true;
-    for (const id of doc.figures) {
-      const isAmount = terms.term(id).startsWith('f:$');
-      if (isAmount) myAmounts += 1;
-      if (this.figures.has(id)) {
-        sharedFigures += 1;
-        if (isAmount) sharedAmounts += 1;
-      }
-    }
-
-    // A different version never gets here (conflictsWith vetoes it before scoring).
-    let sharedVersion = false;
-    for (const version of doc.versions) {
-      const [name, number] = versionParts(version);
-      if (this.versions.get(name)?.has(number)) sharedVersion = true;
-    }
-
-    // Two reports of different events by one company share its name; reports of one event also
-    // share what happened: rare words besides the names.
-    let rarest = 0;
-    let rare = 0;
-    let rareBesidesNames = 0;
-    for (const id of doc.text.ids) {
-      if (!this.centroid.has(id)) continue;
-      const idf = terms.idf(id);
-      if (idf > rarest) rarest = idf;
-      if (idf >= RARE_IDF) {
-        rare += 1;
-        if (!doc.entityWords.includes(id)) rareBesidesNames += 1;
-      }
-    }
-
-    const hours = Math.min(
-      Math.max(0, this.earliest - doc.time, doc.time - this.latest) / 3_600_000,
-      HOURS_CAP,
-    );
-    return [
-      this.centroidCosine(doc.text),
-      bestText,
-      bestHeadline,
-      nameMass > 0 ? foundMass / nameMass : 0,
-      Math.min(sharedFigures, 3) / 3,
-      myAmounts > 0 && storyHasAmounts && sharedAmounts === 0 ? 1 : 0,
-      sharedVersion ? 1 : 0,
-      Math.log1p(hours) / Math.log1p(HOURS_CAP),
-      Math.min(rarest, IDF_SCALE) / IDF_SCALE,
-      Math.min(rare, 4) / 4,
-      Math.min(rareBesidesNames, 3) / 3,
-      // A company's name alone (IDF ~4-6) is weak evidence; a product, a person and a place add up.
-      Math.min(foundMass, 20) / 20,
-    ];
+    best[CENTROID] = this.centroidCosine(doc.text);
+    best[HOURS] = Math.log1p(nearestHours) / Math.log1p(HOURS_CAP);
+    best[DIFFERENT_AMOUNT] = Math.min(best[DIFFERENT_AMOUNT], 1);
+    return best;
   }
 }
