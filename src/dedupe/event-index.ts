@@ -10,9 +10,9 @@ import { StoryProfile } from './story-profile';
 import type { TermStats } from './term-stats';
 
 /** A key filed under more recent items than this is too common to find candidates with. */
-const MAX_SCANNED_POSTING = 300;
+const MAX_SCANNED_POSTING = 120;
 /** Stories scored per item, the ones sharing most keys. */
-const MAX_SCORED_STORIES = 30;
+const MAX_SCORED_STORIES = 12;
 
 export interface EventMatch {
   storyId: number;

@@ -38,7 +38,7 @@ function versionParts(version: string): [string, string] {
 }
 
 /** Members a new report is compared with one by one: the latest ones (the cost stays flat for big stories). */
-const MAX_COMPARED_MEMBERS = 8;
+const MAX_COMPARED_MEMBERS = 4;
 
 function hasId(sorted: Int32Array, id: number): boolean {
   let low = 0;
