@@ -4,6 +4,7 @@
  * no second mail -> one-click unsubscribe -> the next issue skips the address.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -272,6 +273,21 @@ describe('newsletter over real SMTP', () => {
     }
     expect(last).toBe(429);
     expect(subscribers.findByEmail('burst12@example.com')).toBeNull();
+    // Another client address (Linux routes all of 127.0.0.0/8 to loopback) is not affected.
+    const fromOtherAddress = await new Promise<number>((resolve, reject) => {
+      const body = 'email=neighbour%40example.com';
+      const request = httpRequest(
+        `${site.origin}/newsletter/subscribe`,
+        { method: 'POST', localAddress: '127.0.0.2', headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': body.length } },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        },
+      );
+      request.on('error', reject);
+      request.end(body);
+    });
+    expect(fromOtherAddress).toBe(202);
   });
 
   it('the index and story pages carry the sign-up form', async () => {
