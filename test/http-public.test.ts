@@ -76,7 +76,7 @@ const feedHealth: FeedHealth[] = [
       feedId: 'framewire', etag: null, lastModified: null,
       lastFetchAt: '2026-03-14T12:00:00.000Z', lastSuccessAt: '2026-03-14T12:00:00.000Z',
       lastError: null, lastErrorAt: null, consecutiveFailures: 0, nextAttemptAt: '2026-03-14T12:15:00.000Z',
-      disabledReason: null, errorCount: 0,
+      disabledReason: null, errorCount: 0, lastRepair: null,
     },
     itemCount: 12,
     lastItemAt: '2026-03-14T11:00:00.000Z',
@@ -87,7 +87,7 @@ const feedHealth: FeedHealth[] = [
       feedId: 'pixelpost', etag: null, lastModified: null,
       lastFetchAt: '2026-03-14T12:00:00.000Z', lastSuccessAt: '2026-03-13T12:00:00.000Z',
       lastError: 'HTTP 503 from http://127.0.0.1/demo/pixelpost.atom', lastErrorAt: '2026-03-14T12:00:00.000Z',
-      consecutiveFailures: 2, nextAttemptAt: '2026-03-14T12:40:00.000Z', disabledReason: null, errorCount: 5,
+      consecutiveFailures: 2, nextAttemptAt: '2026-03-14T12:40:00.000Z', disabledReason: null, errorCount: 5, lastRepair: null,
     },
     itemCount: 4,
     lastItemAt: null,
@@ -96,7 +96,7 @@ const feedHealth: FeedHealth[] = [
     feed: { id: 'old', name: 'Old blog', url: 'http://127.0.0.1/demo/old.rdf', enabled: false },
     state: {
       feedId: 'old', etag: null, lastModified: null, lastFetchAt: null, lastSuccessAt: null, lastError: null,
-      lastErrorAt: null, consecutiveFailures: 0, nextAttemptAt: null, disabledReason: null, errorCount: 0,
+      lastErrorAt: null, consecutiveFailures: 0, nextAttemptAt: null, disabledReason: null, errorCount: 0, lastRepair: null,
     },
     itemCount: 0,
     lastItemAt: null,
@@ -473,7 +473,7 @@ describe('/health', () => {
     expect(Object.keys(body.feeds[1]).sort()).toEqual(
       [
         'id', 'name', 'url', 'enabled', 'status', 'lastFetchAt', 'lastSuccessAt', 'lastError', 'lastErrorAt',
-        'consecutiveFailures', 'nextAttemptAt', 'disabledReason', 'itemCount', 'lastItemAt',
+        'consecutiveFailures', 'nextAttemptAt', 'disabledReason', 'itemCount', 'lastItemAt', 'repaired',
       ].sort(),
     );
     expect(body.feeds[1]).toMatchObject({ consecutiveFailures: 2, lastError: 'HTTP 503 from http://127.0.0.1/demo/pixelpost.atom', itemCount: 4 });

@@ -25,6 +25,8 @@ export interface FeedHealthEntry extends PublicFetchState {
   status: FeedHealthStatus;
   itemCount: number;
   lastItemAt: string | null;
+  /** Set when the last document was broken (e.g. truncated) and only its complete items were read: what was wrong. */
+  repaired: string | null;
 }
 
 export interface HealthReport {
@@ -69,6 +71,7 @@ function feedHealthEntry({ feed, state, itemCount, lastItemAt }: FeedHealth): Fe
     disabledReason: state.disabledReason,
     itemCount,
     lastItemAt,
+    repaired: state.lastRepair,
   };
 }
 

@@ -205,6 +205,14 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       );
     `,
   },
+  {
+    version: 41,
+    name: 'feeds remember whether their last document had to be repaired',
+    sql: `
+      -- What was wrong with the last fetched document when only its complete items could be read; NULL when it parsed cleanly.
+      ALTER TABLE feeds ADD COLUMN last_repair TEXT;
+    `,
+  },
 ];
 
 export function migrate(db: Database.Database): number[] {
