@@ -9,7 +9,7 @@ import { htmlToPlainText, truncateOnWord } from './plain-text';
 import { prepareFeedXml } from './prepare-xml';
 import { recoverCompleteItems } from './recover-items';
 import { xmlLeadImage, type XmlImageFields } from './xml-lead-image';
-import { parseXmlTree } from './xml-tree';
+import { readXmlTree } from './xml-tree';
 
 export interface ParseError {
   code: 'malformed' | 'not-a-feed' | 'empty';
@@ -270,8 +270,9 @@ function createFeedParser(): Parser<Record<string, unknown>, RawItem> {
         }
         callback(null, result);
       };
-      const tree = parseXmlTree(xml);
+      const tree = readXmlTree(xml);
       if (tree === null) return xml2jsParser.parseString(xml, shaped);
+      if (tree instanceof Error) return callback(tree, null);
       // Synchronous like xml2js: an exception thrown while rss-parser reads the tree rejects the parse.
       shaped(null, tree);
       return undefined;
