@@ -26,7 +26,7 @@ export interface Services {
 
 /** Opens the database, syncs config feeds into it, loads (or first trains) the model. */
 export function createServices(config: LoadedConfig, logger: Logger): Services {
-  const db = openDatabase(config.database.path);
+  const db = openDatabase(config.database.path, { busyTimeoutMs: config.database.busyTimeoutMs });
   const feeds = new FeedsRepository(db);
   const stories = new StoriesRepository(db, feeds, config.curation.autoPublishThreshold, config.dedupe.windowDays);
   const republished = stories.applyCurationPolicy();

@@ -90,7 +90,10 @@ export function buildConfig(raw: unknown, options: { file: string; baseDir: stri
   const publicBaseUrl = (baseUrl ?? ownOrigin).replace(/\/+$/, '');
   return {
     ...config,
-    database: { path: config.database.path === ':memory:' ? ':memory:' : resolvePath(config.database.path) },
+    database: {
+      ...config.database,
+      path: config.database.path === ':memory:' ? ':memory:' : resolvePath(config.database.path),
+    },
     classifier: {
       modelPath: resolvePath(config.classifier.modelPath),
       corpusDir: resolvePath(config.classifier.corpusDir),

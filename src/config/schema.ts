@@ -45,7 +45,13 @@ export const configSchema = z
         siteDescription: z.string().default('Curated news about generative video and image AI.'),
       })
       .prefault({}),
-    database: z.object({ path: z.string().min(1).default('data/feeds.db') }).prefault({}),
+    database: z
+      .object({
+        path: z.string().min(1).default('data/feeds.db'),
+        /** How long a write waits for another process's lock before giving up (editors then get 503 + Retry-After). */
+        busyTimeoutMs: z.number().int().min(50).max(60_000).default(5000),
+      })
+      .prefault({}),
     schedule: z
       .object({
         fetchCron: cronExpression.default('*/15 * * * *'),

@@ -10,6 +10,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { FeedHealth, PublishedStoryReader } from '../model';
 import type { SiteInfo } from '../publish/feed-builder';
 import { FeedCache } from '../publish/feed-cache';
+import { StoreBusyError } from '../store/write-transaction';
 import { createDemoRouter } from './demo-route';
 import { createFeedRouter } from './feed-routes';
 import { createHealthRouter } from './health-route';
@@ -82,6 +83,10 @@ interface HttpishError {
 
 function errorHandler(logger: HttpLogger) {
   return (err: unknown, req: Request, res: Response, next: NextFunction): void => {
+    if (err instanceof StoreBusyError && !res.headersSent) {
+      sendBusy(err, req, res, logger);
+      return;
+    }
     const httpish = (typeof err === 'object' && err !== null ? err : {}) as HttpishError;
     const declared = Number(httpish.status ?? httpish.statusCode);
     // Client errors raised by middleware (malformed JSON body, payload too large) keep their status.
@@ -111,6 +116,21 @@ function errorHandler(logger: HttpLogger) {
     }
     res.status(status).type('html').send(messagePage(status === 500 ? 'Server error' : 'Bad request', escapeHtml(message)));
   };
+}
+
+/**
+ * Another process held the database's write lock past the busy timeout: nothing was saved, so the
+ * client is told to retry (an editor's decision must never be silently lost).
+ */
+function sendBusy(err: StoreBusyError, req: Request, res: Response, logger: HttpLogger): void {
+  logger.info('write refused: database busy', { method: req.method, path: req.path, operation: err.operation });
+  res.setHeader('Retry-After', String(err.retryAfterSeconds));
+  const message = `The database is busy with another writer (e.g. a fetch run); nothing was changed. Try again in ${err.retryAfterSeconds} s.`;
+  if (isApiPath(req) || (req.get('accept') ?? '').includes('application/json')) {
+    res.status(503).json({ error: 'busy', message });
+    return;
+  }
+  res.status(503).type('html').send(messagePage('Busy, nothing was changed', escapeHtml(message)));
 }
 
 /** `bodyHtml` must already be safe HTML. */

@@ -7,6 +7,7 @@ import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import type { Digest, DigestSection, NewDigest } from '../digest/digest-types';
 import { PUBLISHED_LABELS } from '../model';
+import { writeTransaction } from './write-transaction';
 
 interface DigestRow {
   id: number;
@@ -96,7 +97,7 @@ export class DigestsRepository {
    * makes the second insert a no-op and both get the first issue.
    */
   insertIfAbsent(digest: NewDigest): { digest: Digest; created: boolean } {
-    return this.db.transaction(() => {
+    return writeTransaction(this.db, `the digest for ${digest.periodDate}`, () => {
       const inserted = this.db
         .prepare(
           `INSERT INTO digests (period_start, period_end, period_date, created_at, content)
@@ -105,7 +106,7 @@ export class DigestsRepository {
         .run(digest.periodStart, digest.periodEnd, digest.periodDate, digest.createdAt, JSON.stringify(digest.sections));
       const stored = this.db.prepare('SELECT * FROM digests WHERE period_end = ?').get(digest.periodEnd) as DigestRow;
       return { digest: toDigest(stored), created: inserted.changes > 0 };
-    })();
+    });
   }
 
   /** Newest period first. */

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { FeedHealth, FeedSource, FeedState, Label } from '../model';
+import { writeTransaction } from './write-transaction';
 
 interface FeedRow {
   id: string;
@@ -89,7 +90,7 @@ export class FeedsRepository {
         etag = CASE WHEN feeds.url = excluded.url THEN feeds.etag END,
         last_modified = CASE WHEN feeds.url = excluded.url THEN feeds.last_modified END,
         url = excluded.url`);
-    this.db.transaction(() => {
+    writeTransaction(this.db, 'the feed list', () => {
       for (const source of sources) {
         upsert.run({
           id: source.id,
@@ -102,7 +103,7 @@ export class FeedsRepository {
           now,
         });
       }
-    })();
+    });
   }
 
   /** Config feeds that were removed from the config stop being fetched; their items stay. */

@@ -15,6 +15,7 @@ import type {
 import type { FeedsRepository, FetchSuccess } from './feeds-repository';
 import { RecentTitles } from './recent-titles';
 import { hydrateStories, type StoryRow } from './story-rows';
+import { writeTransaction } from './write-transaction';
 
 export interface IngestCandidate {
   item: NormalizedItem;
@@ -120,13 +121,13 @@ export class StoriesRepository implements PublishedStoryReader {
 
   /** Re-applies the curation policy to every story, e.g. after the threshold changed in config. */
   applyCurationPolicy(): number {
-    return this.db.transaction(() => {
+    return writeTransaction(this.db, 're-applying the curation policy', () => {
       const changed = this.db
         .prepare(`UPDATE stories SET published = ${PUBLISHED_EXPRESSION} WHERE published != ${PUBLISHED_EXPRESSION}`)
         .run({ threshold: this.autoPublishThreshold }).changes;
       if (changed > 0) this.bumpVersion(new Date().toISOString());
       return changed;
-    })();
+    });
   }
 
   private bumpVersion(at: string): void {
@@ -327,9 +328,12 @@ export class StoriesRepository implements PublishedStoryReader {
     return hydrateStories(this.db, rows);
   }
 
-  /** Applies an editor action, records who/when, re-applies the curation policy; returns the updated story. */
+  /**
+   * Applies an editor action, records who/when, re-applies the curation policy; returns the updated story.
+   * Throws StoreBusyError (nothing saved) when another process holds the write lock past the busy timeout.
+   */
   applyDecision(storyId: number, action: EditorAction, editor: string, at = new Date().toISOString()): Story {
-    return this.db.transaction((): Story => {
+    return writeTransaction(this.db, `the editor decision on story ${storyId}`, (): Story => {
       const exists = this.db.prepare('SELECT 1 FROM stories WHERE id = ?').get(storyId);
       if (!exists) throw new StoryNotFoundError(storyId);
       switch (action.kind) {
@@ -367,7 +371,7 @@ export class StoriesRepository implements PublishedStoryReader {
         .run({ storyId, threshold: this.autoPublishThreshold });
       this.bumpVersion(at);
       return this.getStory(storyId)!;
-    })();
+    });
   }
 
   decisionsFor(storyId: number): EditorDecision[] {

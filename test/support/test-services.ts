@@ -21,10 +21,10 @@ export function createTestServices(raw: Record<string, unknown> = {}, env: Recor
   const dir = mkdtempSync(path.join(tmpdir(), 'genai-feeds-test-'));
   const config: LoadedConfig = buildConfig(
     {
-      database: { path: path.join(dir, 'test.db') },
       classifier: { modelPath: path.join(dir, 'model.json'), corpusDir: path.join(repoRoot, 'data', 'corpus') },
       demoDir: null,
       ...raw,
+      database: { path: path.join(dir, 'test.db'), ...(raw.database as object) },
       fetch: { allowPrivateNetworks: true, timeoutMs: 2000, backoffBaseMinutes: 0, ...(raw.fetch as object) },
     },
     { file: path.join(dir, 'feeds.config.json'), baseDir: dir, env },
