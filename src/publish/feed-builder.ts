@@ -14,7 +14,7 @@
 import escapeHtml from 'escape-html';
 import { Feed, type Item as FeedItem } from 'feed';
 import type { FeedCategory, Outlet, Story } from '../model';
-import { breakCdataTerminators, forXmlJsText, toFeedText } from './xml-safe-text';
+import { breakCdataTerminators, forXmlJsText, toFeedText, toPlainTextField } from './xml-safe-text';
 
 export const FEED_FORMATS = ['rss', 'atom', 'json'] as const;
 export type FeedFormat = (typeof FEED_FORMATS)[number];
@@ -134,8 +134,9 @@ function entryFacts(story: Story, site: SiteInfo): EntryFacts {
   const outlets = uniqueOutlets(story.outlets);
   const outletNames = outlets.map((outlet) => outlet.name);
   const reportedBy = outletNames.length > 0 ? `Reported by ${outletNames.join(', ')}` : '';
-  const authorName = toFeedText(story.author ?? '') || outletNames.join(', ') || site.title;
-  const title = toFeedText(story.title) || 'Untitled story';
+  // Title and author are plain text in every format: no tag can survive into them (see toPlainTextField).
+  const authorName = toPlainTextField(story.author ?? '') || outletNames.join(', ') || toPlainTextField(site.title);
+  const title = toPlainTextField(story.title) || 'Untitled story';
   const summary = toFeedText(story.summary);
   const published = parseDate(story.publishedAt, story.firstSeenAt);
   const lastChange = parseDate(story.updatedAt, story.publishedAt);
@@ -162,7 +163,7 @@ function uniqueOutlets(outlets: Outlet[]): { name: string; url: string | null }[
   const seen = new Set<string>();
   const unique: { name: string; url: string | null }[] = [];
   for (const outlet of outlets) {
-    const name = toFeedText(outlet.feedName);
+    const name = toPlainTextField(outlet.feedName);
     if (name === '' || seen.has(name)) continue;
     seen.add(name);
     unique.push({ name, url: safeHttpUrl(outlet.url) });
@@ -320,7 +321,8 @@ function renderJsonFeed(category: FeedCategory, entries: EntryFacts[], site: Sit
       id: entry.id,
       url: entry.link,
       title: entry.title,
-      ...(entry.summary !== '' ? { summary: entry.summary } : {}),
+      // JSON Feed's summary is plain text too, and readers render it like the title.
+      ...(entry.summary !== '' ? { summary: toPlainTextField(entry.summary) } : {}),
       content_html: entry.contentHtml || escapeHtml(entry.title),
       date_published: entry.published.toISOString(),
       date_modified: entry.updated.toISOString(),
