@@ -54,6 +54,7 @@ export function createHttpApp(services: Services, newsletter: Newsletter = creat
       ...createReviewRouters({
         stories,
         editorToken: config.review.editorToken,
+        throttle: config.review.throttle,
         retrain: () => retrainModel(services, retrainLog),
         logger,
         autoPublishThreshold: config.curation.autoPublishThreshold,

@@ -29,6 +29,15 @@ export const feedSourceSchema = z.object({
   enabled: z.boolean().default(true),
 });
 
+/**
+ * The editor token: 16+ characters, none of them whitespace. A Bearer header cannot carry spaces,
+ * and a token of spaces (or one with a stray space) would be guessable or unusable.
+ */
+const editorToken = z
+  .string()
+  .min(16, 'must be at least 16 characters (e.g. the output of `openssl rand -hex 24`)')
+  .regex(/^\S+$/, 'must not be blank or contain spaces, tabs or line breaks (e.g. use the output of `openssl rand -hex 24`)');
+
 const cronExpression = z
   .string()
   .refine((value) => cron.validate(value), 'must be a valid cron expression such as "*/15 * * * *"');
@@ -99,7 +108,16 @@ export const configSchema = z
     review: z
       .object({
         /** Editor token; prefer the EDITOR_TOKEN environment variable over committing one. */
-        editorToken: z.string().min(16).nullable().default(null),
+        editorToken: editorToken.nullable().default(null),
+        /** Wrong-token throttle per client address (sign-in form and API together). */
+        throttle: z
+          .object({
+            maxFailures: z.number().int().min(1).max(1000).default(5),
+            windowSeconds: z.number().int().min(1).max(86_400).default(15 * 60),
+            firstBlockSeconds: z.number().int().min(1).max(86_400).default(60),
+            maxBlockSeconds: z.number().int().min(1).max(7 * 86_400).default(60 * 60),
+          })
+          .prefault({}),
       })
       .prefault({}),
     digest: z

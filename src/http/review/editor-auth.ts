@@ -55,6 +55,10 @@ export class EditorAuth {
     if (token.length < MIN_EDITOR_TOKEN_LENGTH) {
       throw new Error(`the editor token must be at least ${MIN_EDITOR_TOKEN_LENGTH} characters long`);
     }
+    // A blank token (16 spaces) could be typed into the sign-in form; the API could never send it.
+    if (!/^\S+$/.test(token)) {
+      throw new Error('the editor token must not be blank or contain whitespace');
+    }
   }
 
   tokenMatches(candidate: string): boolean {

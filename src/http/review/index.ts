@@ -7,6 +7,7 @@
 import type express from 'express';
 import type { SubscriberCounts } from '../../newsletter/newsletter-types';
 import { EditorAuth } from './editor-auth';
+import { GuessThrottle, type GuessThrottleSettings } from './guess-throttle';
 import { createReviewApiRouter } from './review-api';
 import { silentReviewLogger, type RetrainRunner, type ReviewLogger, type ReviewStore } from './review-deps';
 import { createReviewPageRouter } from './review-page-routes';
@@ -26,19 +27,23 @@ export interface ReviewRouterDeps {
   newsletterCounts?: () => SubscriberCounts;
   /** Clock for session expiry (tests). */
   nowMs?: () => number;
+  /** Overrides of the token-guessing throttle (tests); see guess-throttle.ts for the defaults. */
+  throttle?: Partial<GuessThrottleSettings>;
 }
 
 export function createReviewRouters(deps: ReviewRouterDeps): express.Router[] {
   const auth = deps.editorToken === null ? null : new EditorAuth(deps.editorToken, deps.nowMs);
   const logger = deps.logger ?? silentReviewLogger;
+  const throttle = auth === null ? null : new GuessThrottle(logger, deps.throttle);
   return [
     createReviewPageRouter({
       stories: deps.stories,
       auth,
+      throttle,
       logger,
       autoPublishThreshold: deps.autoPublishThreshold ?? null,
       newsletterCounts: deps.newsletterCounts,
     }),
-    createReviewApiRouter({ stories: deps.stories, auth, retrain: deps.retrain, logger }),
+    createReviewApiRouter({ stories: deps.stories, auth, throttle, retrain: deps.retrain, logger }),
   ];
 }
