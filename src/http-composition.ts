@@ -11,6 +11,7 @@ import { createNewsletter, type Newsletter } from './newsletter/newsletter';
 import type { SiteInfo } from './publish/feed-builder';
 import type { Services } from './services';
 import { DigestsRepository } from './store/digests-repository';
+import { EditorSessionsRepository } from './store/editor-sessions-repository';
 import { StoryQueries } from './store/story-queries';
 import { RelatedStoriesFinder } from './stories/related';
 
@@ -37,6 +38,7 @@ export function createHttpApp(services: Services, newsletter: Newsletter = creat
     feedHealth: () => feeds.health(),
     site,
     demoDir: config.demoDir ?? undefined,
+    trustProxy: config.server.trustProxy,
     logger: withLooseFields(logger),
     feedRouters: [createDigestRouter({ digests: new DigestsRepository(db), site })],
     extraRouters: [
@@ -55,6 +57,7 @@ export function createHttpApp(services: Services, newsletter: Newsletter = creat
         stories,
         editorToken: config.review.editorToken,
         throttle: config.review.throttle,
+        sessions: new EditorSessionsRepository(db),
         retrain: () => retrainModel(services, retrainLog),
         logger,
         autoPublishThreshold: config.curation.autoPublishThreshold,

@@ -52,6 +52,14 @@ export const configSchema = z
         baseUrl: z.url().nullable().default(null),
         siteTitle: z.string().min(1).default('GenAI Media Wire'),
         siteDescription: z.string().default('Curated news about generative video and image AI.'),
+        /**
+         * Express "trust proxy": which reverse proxies may say the client's address and scheme
+         * (X-Forwarded-For / -Proto). false (default): none; true: any; a number: that many hops;
+         * or addresses/subnets such as "loopback" or ["10.0.0.0/8"].
+         */
+        trustProxy: z
+          .union([z.boolean(), z.number().int().min(0).max(20), z.string().min(1), z.array(z.string().min(1)).min(1)])
+          .default(false),
       })
       .prefault({}),
     database: z

@@ -33,6 +33,8 @@ export interface AppDeps {
   extraRouters?: express.Router[];
   /** Routers serving more specific /feeds/... paths (e.g. /feeds/digest.rss), mounted before the generic feed route. */
   feedRouters?: express.Router[];
+  /** Express "trust proxy" (config `server.trustProxy`): lets req.ip / req.secure come from a reverse proxy. */
+  trustProxy?: boolean | number | string | string[];
   /** Rendered feed bodies kept in memory (default 64: 3 categories x 3 formats x a few pages, two versions). */
   feedCacheEntries?: number;
 }
@@ -47,6 +49,7 @@ export function createApp(deps: AppDeps): express.Express {
   const logger = deps.logger ?? stderrJsonLogger;
   const app = express();
   app.disable('x-powered-by');
+  if (deps.trustProxy !== undefined) app.set('trust proxy', deps.trustProxy);
 
   app.use(securityHeaders);
   app.use(createIndexRouter({ reader: deps.reader, site: deps.site }));

@@ -213,6 +213,21 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       ALTER TABLE feeds ADD COLUMN last_repair TEXT;
     `,
   },
+  {
+    version: 20,
+    name: 'editor sessions (server-side, so sign-out ends them)',
+    sql: `
+      -- One row per signed-in editor session; the cookie names it by a random id, stored here only as
+      -- its SHA-256. Sign-out deletes the row, so the old cookie (and its CSRF token) stop working.
+      CREATE TABLE editor_sessions (
+        id_hash TEXT PRIMARY KEY,
+        editor TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX editor_sessions_expiry ON editor_sessions (expires_at);
+    `,
+  },
 ];
 
 export function migrate(db: Database.Database): number[] {

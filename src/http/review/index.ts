@@ -6,7 +6,7 @@
  */
 import type express from 'express';
 import type { SubscriberCounts } from '../../newsletter/newsletter-types';
-import { EditorAuth } from './editor-auth';
+import { EditorAuth, type SessionStore } from './editor-auth';
 import { GuessThrottle, type GuessThrottleSettings } from './guess-throttle';
 import { createReviewApiRouter } from './review-api';
 import { silentReviewLogger, type RetrainRunner, type ReviewLogger, type ReviewStore } from './review-deps';
@@ -25,6 +25,8 @@ export interface ReviewRouterDeps {
   autoPublishThreshold?: number;
   /** Newsletter subscriber counts shown on the queue page (omitted: no newsletter line). */
   newsletterCounts?: () => SubscriberCounts;
+  /** Live editor sessions (the database in the server); without it, sessions live in this process only. */
+  sessions?: SessionStore;
   /** Clock for session expiry (tests). */
   nowMs?: () => number;
   /** Overrides of the token-guessing throttle (tests); see guess-throttle.ts for the defaults. */
@@ -32,7 +34,7 @@ export interface ReviewRouterDeps {
 }
 
 export function createReviewRouters(deps: ReviewRouterDeps): express.Router[] {
-  const auth = deps.editorToken === null ? null : new EditorAuth(deps.editorToken, deps.nowMs);
+  const auth = deps.editorToken === null ? null : new EditorAuth(deps.editorToken, deps.nowMs, deps.sessions);
   const logger = deps.logger ?? silentReviewLogger;
   const throttle = auth === null ? null : new GuessThrottle(logger, deps.throttle);
   return [

@@ -155,6 +155,10 @@ export function createReviewPageRouter(deps: ReviewPageDeps): express.Router {
     if (session !== null && !auth.csrfMatches(session, formFields(req)._csrf)) {
       return sendHtml(res, 403, renderMessagePage('Sign-out refused', 'The form was out of date or not from this page. Reload the page and try again.'));
     }
+    if (session !== null) {
+      auth.endSession(session);
+      logger.info('editor signed out', { editor: session.editor });
+    }
     res.setHeader('Set-Cookie', clearedSessionCookieHeader(req.secure));
     res.redirect(303, LOGIN_PATH);
   });
