@@ -193,8 +193,9 @@ describe('feeds over HTTP', () => {
     expect(feed.items).toHaveLength(29); // 30 stories minus the unpublished "neither"
     expect(feed.items.map((item) => item.link)).toEqual(expected.map((s) => s.url));
     expect(feed.items.map((item) => item.isoDate)).toEqual(expected.map((s) => s.publishedAt));
-    expect(feed.items[0].title).toBe('Runway <script>alert(1)</script> Gen-5 & "friends"');
-    expect(feed.items[1].title).toBe('Flux ünïcödé bell — "quoted" & <b>bold</b>');
+    // Plain text: the tag openers are shown as "‹", never as markup (test/plain-text-output.test.ts).
+    expect(feed.items[0].title).toBe('Runway \u2039script>alert(1)\u2039/script> Gen-5 & "friends"');
+    expect(feed.items[1].title).toBe('Flux ünïcödé bell — "quoted" & \u2039b>bold\u2039/b>');
     expect(body).not.toContain('\u0007');
     expect(body.replace(/<!\[CDATA\[[\s\S]*?\]\]>/g, '')).not.toMatch(/<script/i);
   });
@@ -206,7 +207,8 @@ describe('feeds over HTTP', () => {
     expect(body).not.toMatch(/<script/i);
     const feed = await parser.parseString(body);
     const expected = reader.listPublishedStories({ category: 'video', limit: 50, offset: 0 });
-    expect(feed.items.map((item) => decodeHtml(item.title ?? ''))).toEqual(expected.map((s) => s.title));
+    // What a reader shows: the stored title as plain text, tag openers as "‹".
+    expect(feed.items.map((item) => decodeHtml(item.title ?? ''))).toEqual(expected.map((s) => s.title.replace(/<(?=[a-z/])/gi, '\u2039')));
     expect(feed.items.map((item) => item.link)).toEqual(expected.map((s) => s.url));
     expect(feed.items.map((item) => item.isoDate)).toEqual(expected.map((s) => s.publishedAt));
     expect(feed.items.map((item) => item.id)).toEqual(expected.map((s) => `tag:wire.test,2026:story/${s.id}`));
@@ -347,7 +349,8 @@ describe('compressed feeds (what feed readers ask for)', () => {
     const feed = await parser.parseString(gunzipSync(gzip.body).toString('utf8'));
     const expected = reader.listPublishedStories({ category: 'all', limit: 50, offset: 0 });
     expect(feed.items.map((item) => item.link)).toEqual(expected.map((s) => s.url));
-    expect(feed.items[0].title).toBe('Runway <script>alert(1)</script> Gen-5 & "friends"');
+    // Plain text: the tag openers are shown as "‹", never as markup (test/plain-text-output.test.ts).
+    expect(feed.items[0].title).toBe('Runway \u2039script>alert(1)\u2039/script> Gen-5 & "friends"');
   });
 
   it('sends brotli to browsers, and identity when gzip is refused with q=0', async () => {
