@@ -50,7 +50,7 @@ const apiGet = (origin: string, token: string, headers: Record<string, string> =
 
 describe('wrong-token throttling', () => {
   /** The production review routers with a short first block and a fast log summary, logging into `lines`. */
-  async function throttledSite(lines: string[]): Promise<RunningApp> {
+  async function throttledSite(lines: string[], firstBlockSeconds = 1): Promise<RunningApp> {
     const svc = services();
     const logger = createLogger({ level: 'info', write: (line) => lines.push(line) });
     return serve(
@@ -64,7 +64,7 @@ describe('wrong-token throttling', () => {
           editorToken: EDITOR_TOKEN,
           sessions: new EditorSessionsRepository(svc.db),
           logger,
-          throttle: { maxFailures: 3, firstBlockSeconds: 1, maxBlockSeconds: 8, summaryIntervalMs: 300 },
+          throttle: { maxFailures: 3, firstBlockSeconds, maxBlockSeconds: 120, summaryIntervalMs: 1_000 },
         }),
       }),
     );
@@ -96,21 +96,23 @@ describe('wrong-token throttling', () => {
 
   it('logs failed attempts in aggregate, not one line per guess', async () => {
     const lines: string[] = [];
-    const { origin } = await throttledSite(lines);
+    const { origin } = await throttledSite(lines, 60);
     const from = { 'x-forwarded-for': '192.0.2.99' };
     const statuses: number[] = [];
     for (let i = 0; i < 60; i += 1) statuses.push((await loginForm(origin, `${WRONG_TOKEN}-${i}`, from)).status);
     expect(statuses.slice(0, 2)).toEqual([401, 401]);
     expect(statuses.filter((status) => status === 429).length).toBeGreaterThanOrEqual(57);
-    await sleep(500);
+    await sleep(1_200);
     const authLines = lines.filter((line) => /token|sign-in|authentication/i.test(line));
-    expect(authLines.length, authLines.join('\n')).toBeLessThanOrEqual(3);
-    const summary = authLines.find((line) => line.includes('editor authentication failures'));
-    expect(summary).toBeDefined();
-    expect(summary).toContain('failed_attempts=3');
-    expect(summary).toContain('refused_while_blocked=57');
-    expect(summary).toContain('192.0.2.99');
-    expect(authLines.some((line) => line.includes('editor token guessing throttled'))).toBe(true);
+    const summaries = authLines.filter((line) => line.includes('editor authentication failures'));
+    const counted = (field: string) =>
+      summaries.reduce((total, line) => total + Number(new RegExp(`${field}=(\\d+)`).exec(line)?.[1] ?? 0), 0);
+    // Every attempt is accounted for, in a handful of lines (one per summary period, plus the block).
+    expect(counted('failed_attempts')).toBe(3);
+    expect(counted('refused_while_blocked')).toBe(57);
+    expect(summaries.every((line) => line.includes('192.0.2.99'))).toBe(true);
+    expect(authLines.length, authLines.join('\n')).toBeLessThanOrEqual(6);
+    expect(authLines.filter((line) => line.includes('editor token guessing throttled'))).toHaveLength(1);
   }, 20_000);
 });
 
