@@ -64,6 +64,7 @@ describe('plain-text fields in every public output', () => {
               publishedAt: at,
               hasFeedDate: true,
               categories: ['<script>alert(4)</script>'],
+              imageUrl: null,
             },
             classification: { label: 'video', confidence: 0.95, terms: ['video'] },
           },
