@@ -33,6 +33,8 @@ export function createHttpApp(services: Services, newsletter: Newsletter = creat
       return true;
     },
   } as unknown as NodeJS.WritableStream;
+  // One store of editor sessions for every router that accepts the review page's cookie.
+  const editorSessions = new EditorSessionsRepository(db);
   return createApp({
     reader: stories,
     feedHealth: () => feeds.health(),
@@ -52,12 +54,13 @@ export function createHttpApp(services: Services, newsletter: Newsletter = creat
       createSubscriberExportRouter({
         confirmedSubscribers: () => newsletter.subscriptions.confirmedSubscribers(),
         editorToken: config.review.editorToken,
+        sessions: editorSessions,
       }),
       ...createReviewRouters({
         stories,
         editorToken: config.review.editorToken,
         throttle: config.review.throttle,
-        sessions: new EditorSessionsRepository(db),
+        sessions: editorSessions,
         retrain: () => retrainModel(services, retrainLog),
         logger,
         autoPublishThreshold: config.curation.autoPublishThreshold,
