@@ -1,6 +1,9 @@
+import type { RequestListener } from 'node:http';
 import type express from 'express';
 import { retrainModel } from './cli/retrain-command';
 import { createApp } from './http/app';
+import { isMemoizablePath } from './http/cache-policy';
+import { ResponseMemo, withHotPath } from './http/response-memo';
 import { createDigestRouter } from './http/digest-routes';
 import { createReviewRouters } from './http/review';
 import { createStoryPageRouter } from './http/story-page';
@@ -10,16 +13,34 @@ import { createSubscriberExportRouter } from './http/newsletter/subscriber-expor
 import { createNewsletter, type Newsletter } from './newsletter/newsletter';
 import type { SiteInfo } from './publish/feed-builder';
 import type { Services } from './services';
+import { DataVersionWatcher } from './store/data-version';
 import { DigestsRepository } from './store/digests-repository';
 import { EditorSessionsRepository } from './store/editor-sessions-repository';
 import { StoryQueries } from './store/story-queries';
 import { RelatedStoriesFinder } from './stories/related';
 
 /**
+ * The server's request listener: public responses from the response memo (kept per data version,
+ * answered before Express), everything else through the Express app. The server passes its newsletter
+ * (shared with the digest job); otherwise one is made here.
+ */
+export function createHttpListener(services: Services, newsletter: Newsletter = createNewsletter(services)): RequestListener {
+  const { db, stories } = services;
+  const digests = new DigestsRepository(db);
+  const version = new DataVersionWatcher(db, () => [stories.publicationState().version, digests.feedState().version]);
+  const memo = new ResponseMemo({ dataStamp: () => version.current(), isMemoizablePath });
+  return withHotPath(memo, createHttpApp(services, newsletter, { responseMemo: memo, dataStamp: () => version.current() }));
+}
+
+/**
  * Wires every HTTP feature to the services: public feeds, health, demo, stories, digest, newsletter, review.
  * The server passes its newsletter (shared with the digest job); otherwise one is made here.
  */
-export function createHttpApp(services: Services, newsletter: Newsletter = createNewsletter(services)): express.Express {
+export function createHttpApp(
+  services: Services,
+  newsletter: Newsletter = createNewsletter(services),
+  { responseMemo, dataStamp }: { responseMemo?: ResponseMemo; dataStamp?: () => string } = {},
+): express.Express {
   const { config, stories, feeds, db, logger } = services;
   const site: SiteInfo = {
     baseUrl: config.publicBaseUrl,
@@ -42,9 +63,10 @@ export function createHttpApp(services: Services, newsletter: Newsletter = creat
     demoDir: config.demoDir ?? undefined,
     trustProxy: config.server.trustProxy,
     logger: withLooseFields(logger),
+    responseMemo,
     feedRouters: [createDigestRouter({ digests: new DigestsRepository(db), site })],
     extraRouters: [
-      createStoryPageRouter({ stories, related: new RelatedStoriesFinder(new StoryQueries(db)), site }),
+      createStoryPageRouter({ stories, related: new RelatedStoriesFinder(new StoryQueries(db), undefined, dataStamp), site }),
       createNewsletterRouter({
         subscriptions: newsletter.subscriptions,
         siteTitle: config.server.siteTitle,

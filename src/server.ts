@@ -1,7 +1,8 @@
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostForUrl, loadConfig, ConfigError } from './config/load-config';
 import { createDigestBuilder } from './digest/build-digest';
-import { createHttpApp } from './http-composition';
+import { createHttpListener } from './http-composition';
 import { retrainModel } from './cli/retrain-command';
 import { runDigestJob } from './jobs/digest-job';
 import { runFetchCycle } from './jobs/fetch-run';
@@ -21,9 +22,7 @@ async function main(): Promise<void> {
   const { feeds, stories, classifier } = services;
 
   const newsletter = createNewsletter(services);
-  const app = createHttpApp(services, newsletter);
-
-  const server = app.listen(config.server.port, config.server.host);
+  const server = createServer(createHttpListener(services, newsletter)).listen(config.server.port, config.server.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

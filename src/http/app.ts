@@ -15,6 +15,7 @@ import { createDemoRouter } from './demo-route';
 import { createFeedRouter } from './feed-routes';
 import { createHealthRouter } from './health-route';
 import { createIndexRouter } from './index-page';
+import type { ResponseMemo } from './response-memo';
 import { securityHeaders } from './security-headers';
 
 export interface HttpLogger {
@@ -35,6 +36,8 @@ export interface AppDeps {
   feedRouters?: express.Router[];
   /** Express "trust proxy" (config `server.trustProxy`): lets req.ip / req.secure come from a reverse proxy. */
   trustProxy?: boolean | number | string | string[];
+  /** Public responses kept per data version and answered before Express (withHotPath); none when omitted. */
+  responseMemo?: ResponseMemo;
   /** Rendered feed bodies kept in memory (default 64: 3 categories x 3 formats x a few pages, two versions). */
   feedCacheEntries?: number;
 }
@@ -52,6 +55,8 @@ export function createApp(deps: AppDeps): express.Express {
   if (deps.trustProxy !== undefined) app.set('trust proxy', deps.trustProxy);
 
   app.use(securityHeaders);
+  // After the security headers (the memo keeps them with the body), before every route.
+  if (deps.responseMemo) app.use(deps.responseMemo.capture());
   app.use(createIndexRouter({ reader: deps.reader, site: deps.site }));
   for (const router of deps.feedRouters ?? []) app.use(router);
   app.use(createFeedRouter({ reader: deps.reader, site: deps.site, cache: new FeedCache(deps.feedCacheEntries ?? 64) }));

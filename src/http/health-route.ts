@@ -7,6 +7,8 @@
  */
 import express from 'express';
 import type { FeedHealth, FeedState } from '../model';
+import { HEALTH_CACHE_CONTROL, HEALTH_MEMO_TTL_MS } from './cache-policy';
+import type { ResponseMemoLocals } from './response-memo';
 
 export type FeedHealthStatus = 'ok' | 'failing' | 'pending' | 'disabled';
 
@@ -90,7 +92,9 @@ function feedStatus({ feed, state }: FeedHealth): FeedHealthStatus {
 export function createHealthRouter(feedHealth: () => FeedHealth[], now: () => Date = () => new Date()): express.Router {
   const router = express.Router();
   router.get('/health', (_req, res) => {
-    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Cache-Control', HEALTH_CACHE_CONTROL);
+    // Under load many monitors and dashboards share one report a second (response-memo.ts).
+    (res.locals as ResponseMemoLocals).responseMemoTtlMs = HEALTH_MEMO_TTL_MS;
     res.status(200).json(buildHealthReport(feedHealth(), now()));
   });
   return router;

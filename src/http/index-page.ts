@@ -18,6 +18,7 @@ import {
 } from '../publish/feed-builder';
 import { toFeedText } from '../publish/xml-safe-text';
 import { renderSignupForm } from './newsletter/signup-form';
+import { PAGE_CACHE_CONTROL } from './cache-policy';
 
 export const INDEX_STORY_COUNT = 10;
 
@@ -30,8 +31,8 @@ export function createIndexRouter(deps: IndexPageDeps): express.Router {
   const router = express.Router();
   router.get('/', (_req, res) => {
     const stories = deps.reader.listPublishedStories({ category: 'all', limit: INDEX_STORY_COUNT, offset: 0 });
-    // Short-lived: the page shows the newest stories; Express adds a weak ETag for revalidation.
-    res.setHeader('Cache-Control', 'public, max-age=60');
+    // Short-lived: the page shows the newest stories. Kept per data version by the response memo.
+    res.setHeader('Cache-Control', PAGE_CACHE_CONTROL);
     res.type('html').send(renderIndexPage(deps.site, stories));
   });
   return router;

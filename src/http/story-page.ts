@@ -19,6 +19,7 @@ import {
   type SiteInfo,
 } from '../publish/feed-builder';
 import { toFeedText } from '../publish/xml-safe-text';
+import { PAGE_CACHE_CONTROL } from './cache-policy';
 import { isPublishedLabel, RELATED_STORY_COUNT } from '../stories/related';
 import { renderSignupForm } from './newsletter/signup-form';
 
@@ -43,7 +44,7 @@ export function createStoryPageRouter(deps: StoryPageDeps): express.Router {
       return;
     }
     const related = deps.related.findRelated(story, RELATED_STORY_COUNT);
-    res.setHeader('Cache-Control', 'public, max-age=60');
+    res.setHeader('Cache-Control', PAGE_CACHE_CONTROL);
     res.type('html').send(renderStoryPage(deps.site, story, related));
   });
   return router;

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { Digest, DigestSection, NewDigest } from '../digest/digest-types';
 import { PUBLISHED_LABELS } from '../model';
 import { writeTransaction } from './write-transaction';
+import { noteLocalWrite } from './data-version';
 
 interface DigestRow {
   id: number;
@@ -104,6 +105,7 @@ export class DigestsRepository {
            VALUES (?, ?, ?, ?, ?) ON CONFLICT (period_end) DO NOTHING`,
         )
         .run(digest.periodStart, digest.periodEnd, digest.periodDate, digest.createdAt, JSON.stringify(digest.sections));
+      if (inserted.changes > 0) noteLocalWrite(this.db);
       const stored = this.db.prepare('SELECT * FROM digests WHERE period_end = ?').get(digest.periodEnd) as DigestRow;
       return { digest: toDigest(stored), created: inserted.changes > 0 };
     });

@@ -16,6 +16,7 @@ import type { FeedsRepository, FetchSuccess } from './feeds-repository';
 import { RecentTitles } from './recent-titles';
 import { hydrateStories, type StoryRow } from './story-rows';
 import { writeTransaction } from './write-transaction';
+import { noteLocalWrite } from './data-version';
 
 export interface IngestCandidate {
   item: NormalizedItem;
@@ -132,6 +133,8 @@ export class StoriesRepository implements PublishedStoryReader {
 
   private bumpVersion(at: string): void {
     this.db.prepare('UPDATE publication_state SET version = version + 1, last_modified = ? WHERE singleton = 1').run(at);
+    // Cached public pages in this process look again (data-version.ts).
+    noteLocalWrite(this.db);
   }
 
   /** The ingest transaction's reads (for dedupe), prepared with the repository. */
