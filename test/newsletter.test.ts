@@ -417,3 +417,14 @@ describe('subscriber CSV', () => {
     ]);
   });
 });
+
+describe('sign-up throttle key', () => {
+  it('is the IPv4 address, or the /64 network of an IPv6 address', async () => {
+    const { throttleKey } = await import('../src/http/newsletter/newsletter-routes');
+    expect(throttleKey('203.0.113.7')).toBe('203.0.113.7');
+    expect(throttleKey('::ffff:203.0.113.7')).toBe('203.0.113.7');
+    expect(throttleKey('2001:db8:1:2:aaaa::1')).toBe(throttleKey('2001:db8:1:2:bbbb:cccc:dddd:eeee'));
+    expect(throttleKey('2001:db8:1:2::1')).not.toBe(throttleKey('2001:db8:1:3::1'));
+    expect(throttleKey(undefined)).toBe('unknown');
+  });
+});
