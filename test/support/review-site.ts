@@ -4,6 +4,9 @@ import { startApp, TEST_SITE_SERVER } from './http-app';
 import { pipelineFeedRoutes } from './pipeline-fixtures';
 import { createTestServices, type TestServices } from './test-services';
 
+/** The test site's auto-publish threshold (config `curation.autoPublishThreshold`). */
+export const REVIEW_SITE_THRESHOLD = 0.9;
+
 export interface ReviewSiteOptions {
   /** The configured editor token; null runs the site without review access. */
   editorToken: string | null;
@@ -33,6 +36,9 @@ export async function startReviewSite(options: ReviewSiteOptions): Promise<Revie
     server: TEST_SITE_SERVER,
     // These tests send many wrong tokens on purpose; the throttle has its own tests (editor-access).
     review: { editorToken: options.editorToken, throttle: { maxFailures: 1000 } },
+    // A high bar, so the Desk Daily stories the model is unsure about stay held whatever the
+    // shipped default is; the hostile story (confidence 0.97) still publishes.
+    curation: { autoPublishThreshold: REVIEW_SITE_THRESHOLD },
     feeds: [
       feed('framewire', 'FrameWire', '/framewire.rss'),
       feed('pixelpost', 'PixelPost', '/pixelpost.atom'),
