@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { classifyJsonLines } from './classify/classify-lines';
 import { runEval } from './classify/eval-command';
+import { loadGazetteerIfPresent } from './classify/gazetteer';
 import { loadClassifier, loadOrTrainClassifier } from './classify/tfidf-classifier';
 import { retrainModel } from './cli/retrain-command';
 import { ConfigError, hostForUrl, loadConfig, type LoadedConfig } from './config/load-config';
@@ -19,8 +20,10 @@ const USAGE = `Usage: npm run cli -- <command> [options]
 Commands:
   fetch-now [--force]      fetch every due feed once (--force ignores intervals and backoff)
   classify                 read JSON lines {"title","summary"} on stdin, write {"label","confidence","terms"} lines
-  eval                     train on the corpus train split, print precision/recall/F1 on the held-out split
-  retrain                  rebuild the model from corpus + editor labels; keep the old one if the new scores worse
+  eval [--features]        train on the corpus train split; held-out scores, calibration, threshold table
+                           (--features: macro-F1 with each optional feature switched)
+  retrain                  rebuild the model from corpus + gazetteer + editor labels; keep the old one if the
+                           new scores worse; suggest gazetteer names from editor labels
   digest [at]              build (or show) the digest of the latest period completed before now (or [at])
   send-digest              mail the newest stored digest to confirmed subscribers who have not received it
   import-opml <file>       add the feeds of an OPML file
@@ -148,14 +151,19 @@ async function main(argv: string[]): Promise<number> {
         try {
           return loadClassifier(config.classifier.modelPath);
         } catch {
-          return loadOrTrainClassifier(config.classifier.modelPath, config.classifier.corpusDir).model;
+          return loadOrTrainClassifier(config.classifier.modelPath, config.classifier.corpusDir, undefined, {
+            gazetteer: loadGazetteerIfPresent(config.classifier.gazetteerPath),
+          }).model;
         }
       })();
       const result = await classifyJsonLines(process.stdin, process.stdout, model);
       return result.errors > 0 ? 1 : 0;
     }
     case 'eval':
-      runEval(config.classifier.corpusDir, process.stdout);
+      runEval(config.classifier.corpusDir, process.stdout, {
+        gazetteer: loadGazetteerIfPresent(config.classifier.gazetteerPath),
+        featureComparison: args.includes('--features'),
+      });
       return 0;
     case 'retrain':
       return withServices(config, logger, (services) => {

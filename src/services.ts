@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { loadGazetteerIfPresent } from './classify/gazetteer';
 import { classifyText, loadOrTrainClassifier, type TfidfClassifier } from './classify/tfidf-classifier';
 import { resolveFeedUrls, type LoadedConfig } from './config/load-config';
 import type { FetchRunSettings } from './jobs/fetch-run';
@@ -31,7 +32,9 @@ export function createServices(config: LoadedConfig, logger: Logger): Services {
   const stories = new StoriesRepository(db, feeds, config.curation.autoPublishThreshold, config.dedupe.windowDays);
   const republished = stories.applyCurationPolicy();
   if (republished > 0) logger.info('curation policy re-applied', { changed_stories: republished });
-  const { model, trainedNow } = loadOrTrainClassifier(config.classifier.modelPath, config.classifier.corpusDir);
+  const { model, trainedNow } = loadOrTrainClassifier(config.classifier.modelPath, config.classifier.corpusDir, undefined, {
+    gazetteer: loadGazetteerIfPresent(config.classifier.gazetteerPath),
+  });
   if (trainedNow) logger.info('trained classifier from corpus', { model: config.classifier.modelPath });
   return {
     config,

@@ -97,6 +97,7 @@ export function buildConfig(raw: unknown, options: { file: string; baseDir: stri
     classifier: {
       modelPath: resolvePath(config.classifier.modelPath),
       corpusDir: resolvePath(config.classifier.corpusDir),
+      gazetteerPath: config.classifier.gazetteerPath === null ? null : resolvePath(config.classifier.gazetteerPath),
     },
     demoDir: config.demoDir === null ? null : resolvePath(config.demoDir),
     newsletter: { ...config.newsletter, outboxDir: resolvePath(config.newsletter.outboxDir) },

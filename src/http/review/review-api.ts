@@ -146,6 +146,7 @@ export function createReviewApiRouter(deps: ReviewApiDeps): express.Router {
         beforeMacroF1: outcome.beforeMacroF1,
         afterMacroF1: outcome.afterMacroF1,
         editorExamples: outcome.editorExamples,
+        gazetteerSuggestions: outcome.gazetteerSuggestions,
         message: outcome.adopted
           ? `Adopted the retrained model (macro-F1 ${outcome.beforeMacroF1.toFixed(3)} -> ${outcome.afterMacroF1.toFixed(3)}).`
           : `Kept the current model: the retrained one scores lower (${outcome.afterMacroF1.toFixed(3)} < ${outcome.beforeMacroF1.toFixed(3)}).`,
