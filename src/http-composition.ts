@@ -11,6 +11,7 @@ import { withLooseFields } from './logger';
 import { createNewsletterRouter } from './http/newsletter/newsletter-routes';
 import { createSubscriberExportRouter } from './http/newsletter/subscriber-export';
 import { createNewsletter, type Newsletter } from './newsletter/newsletter';
+import type { ServiceMetrics } from './metrics/service-metrics';
 import type { SiteInfo } from './publish/feed-builder';
 import type { Services } from './services';
 import { DataVersionWatcher } from './store/data-version';
@@ -24,12 +25,17 @@ import { RelatedStoriesFinder } from './stories/related';
  * answered before Express), everything else through the Express app. The server passes its newsletter
  * (shared with the digest job); otherwise one is made here.
  */
-export function createHttpListener(services: Services, newsletter: Newsletter = createNewsletter(services)): RequestListener {
+export function createHttpListener(
+  services: Services,
+  newsletter: Newsletter = createNewsletter(services),
+  metrics?: ServiceMetrics,
+): RequestListener {
   const { db, stories } = services;
   const digests = new DigestsRepository(db);
   const version = new DataVersionWatcher(db, () => [stories.publicationState().version, digests.feedState().version]);
   const memo = new ResponseMemo({ dataStamp: () => version.current(), isMemoizablePath });
-  return withHotPath(memo, createHttpApp(services, newsletter, { responseMemo: memo, dataStamp: () => version.current() }));
+  metrics?.watchResponseMemo(() => memo.stats());
+  return withHotPath(memo, createHttpApp(services, newsletter, { responseMemo: memo, dataStamp: () => version.current(), metrics }));
 }
 
 /**
@@ -39,7 +45,7 @@ export function createHttpListener(services: Services, newsletter: Newsletter = 
 export function createHttpApp(
   services: Services,
   newsletter: Newsletter = createNewsletter(services),
-  { responseMemo, dataStamp }: { responseMemo?: ResponseMemo; dataStamp?: () => string } = {},
+  { responseMemo, dataStamp, metrics }: { responseMemo?: ResponseMemo; dataStamp?: () => string; metrics?: ServiceMetrics } = {},
 ): express.Express {
   const { config, stories, feeds, db, logger } = services;
   const site: SiteInfo = {
@@ -64,6 +70,7 @@ export function createHttpApp(
     trustProxy: config.server.trustProxy,
     logger: withLooseFields(logger),
     responseMemo,
+    metrics,
     feedRouters: [createDigestRouter({ digests: new DigestsRepository(db), site })],
     extraRouters: [
       createStoryPageRouter({ stories, related: new RelatedStoriesFinder(new StoryQueries(db), undefined, dataStamp), site }),

@@ -9,6 +9,7 @@ import { runFetchCycle } from './jobs/fetch-run';
 import { startSchedule, type ScheduledJob } from './jobs/schedule';
 import { SingleFlight } from './jobs/single-flight';
 import { createLogger } from './logger';
+import { ServiceMetrics } from './metrics/service-metrics';
 import { createNewsletter } from './newsletter/newsletter';
 import { activeSources, createServices, fetchRunSettings, syncConfiguredFeeds } from './services';
 
@@ -22,7 +23,8 @@ async function main(): Promise<void> {
   const { feeds, stories, classifier } = services;
 
   const newsletter = createNewsletter(services);
-  const server = createServer(createHttpListener(services, newsletter)).listen(config.server.port, config.server.host);
+  const metrics = new ServiceMetrics();
+  const server = createServer(createHttpListener(services, newsletter, metrics)).listen(config.server.port, config.server.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
@@ -39,13 +41,14 @@ async function main(): Promise<void> {
   const triggerFetch = async () => {
     const summary = await fetchRun.trigger();
     if (summary === null) logger.info('fetch run skipped: the previous run is still in progress');
+    else metrics.recordFetchRun(summary);
   };
   // Built at start-up so an unsupported digest cron fails now, not at the first tick.
   const digestBuilder = createDigestBuilder(services);
   const digestJob: ScheduledJob = {
     name: 'digest',
     cron: config.schedule.digestCron,
-    run: () => runDigestJob({ builder: digestBuilder, newsletter, logger }),
+    run: () => runDigestJob({ builder: digestBuilder, newsletter, logger }).then((result) => metrics.recordDigestSend(result.send)),
   };
   const jobs: ScheduledJob[] = [{ name: 'fetch', cron: config.schedule.fetchCron, run: triggerFetch }, digestJob];
   if (config.schedule.retrainCron) {

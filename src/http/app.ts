@@ -15,6 +15,8 @@ import { createDemoRouter } from './demo-route';
 import { createFeedRouter } from './feed-routes';
 import { createHealthRouter } from './health-route';
 import { createIndexRouter } from './index-page';
+import type { ServiceMetrics } from '../metrics/service-metrics';
+import { createMetricsRouter, observeRequests } from './metrics-route';
 import type { ResponseMemo } from './response-memo';
 import { securityHeaders } from './security-headers';
 
@@ -38,6 +40,8 @@ export interface AppDeps {
   trustProxy?: boolean | number | string | string[];
   /** Public responses kept per data version and answered before Express (withHotPath); none when omitted. */
   responseMemo?: ResponseMemo;
+  /** Prometheus counters: observes routed requests and serves GET /metrics; none when omitted. */
+  metrics?: ServiceMetrics;
   /** Rendered feed bodies kept in memory (default 64: 3 categories x 3 formats x a few pages, two versions). */
   feedCacheEntries?: number;
 }
@@ -57,6 +61,10 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(securityHeaders);
   // After the security headers (the memo keeps them with the body), before every route.
   if (deps.responseMemo) app.use(deps.responseMemo.capture());
+  if (deps.metrics) {
+    app.use(observeRequests(deps.metrics));
+    app.use(createMetricsRouter(deps.metrics));
+  }
   app.use(createIndexRouter({ reader: deps.reader, site: deps.site }));
   for (const router of deps.feedRouters ?? []) app.use(router);
   app.use(createFeedRouter({ reader: deps.reader, site: deps.site, cache: new FeedCache(deps.feedCacheEntries ?? 64) }));
