@@ -228,6 +228,21 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       CREATE INDEX editor_sessions_expiry ON editor_sessions (expires_at);
     `,
   },
+  {
+    version: 21,
+    name: 'log of digest issues an operator removed',
+    sql: `
+      -- Written by the CLI's digest-remove / digest --rebuild. Its newest id is also part of the digest
+      -- feed's version, so removing any issue (not only the newest) changes the feed's ETag.
+      CREATE TABLE digest_removals (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        digest_id INTEGER NOT NULL,
+        period_end TEXT NOT NULL,
+        period_date TEXT NOT NULL,
+        removed_at TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export function migrate(db: Database.Database): number[] {
