@@ -162,6 +162,7 @@ export class DigestsRepository {
           .run(digest.id, digest.periodEnd, digest.periodDate, at);
       }
     });
+    if (digests.length > 0) noteLocalWrite(this.db);
   }
 
   /** Every stored issue of a local date (YYYY-MM-DD). */
