@@ -459,7 +459,7 @@ describe('index page', () => {
     expect(html).toContain('Runway &lt;script&gt;alert(1)&lt;/script&gt; Gen-5 &amp; &quot;friends&quot;');
     expect(html).toContain('Reported by FrameWire, PixelPost');
     expect(html).not.toContain('Chip earnings');
-    expect((html.match(/<li>/g) ?? []).length).toBe(10);
+    expect((html.match(/<li class="with-thumb">/g) ?? []).length).toBe(10);
   });
 });
 

@@ -14,6 +14,7 @@
 import escapeHtml from 'escape-html';
 import { Feed, type Item as FeedItem } from 'feed';
 import type { FeedCategory, Outlet, Story } from '../model';
+import { imageMediaType } from './image-type';
 import { breakCdataTerminators, forXmlJsText, toFeedText, toPlainTextField } from './xml-safe-text';
 
 export const FEED_FORMATS = ['rss', 'atom', 'json'] as const;
@@ -109,6 +110,8 @@ interface EntryFacts {
   published: Date;
   updated: Date;
   contentHtml: string;
+  /** The story's lead image: an absolute http(s) URL, or null. */
+  image: { url: string; type: string | null } | null;
 }
 
 export function renderFeed(
@@ -143,6 +146,7 @@ function entryFacts(story: Story, site: SiteInfo): EntryFacts {
   // Atom readers treat updated < published as nonsense; a story is never updated before it was published.
   const updated = lastChange.getTime() >= published.getTime() ? lastChange : published;
   const link = safeHttpUrl(story.url) ?? outlets.find((outlet) => outlet.url !== null)?.url ?? `${site.baseUrl}/`;
+  const imageUrl = safeHttpUrl(story.imageUrl);
   return {
     id: storyTagId(site, story.id),
     title,
@@ -155,6 +159,7 @@ function entryFacts(story: Story, site: SiteInfo): EntryFacts {
     published,
     updated,
     contentHtml: contentHtml(summary, outlets),
+    image: imageUrl === null ? null : { url: imageUrl, type: imageMediaType(imageUrl) },
   };
 }
 
@@ -240,6 +245,8 @@ function renderRss(category: FeedCategory, entries: EntryFacts[], site: SiteInfo
       content: entry.contentHtml || escapeHtml(entry.title),
       category: [{ name: entry.label }],
       extensions: [{ name: 'dc:creator', objects: { _text: forXmlJsText(entry.authorName) } }],
+      // <enclosure url type length="0">: RSS requires a type, so an image whose type is unknown is left out.
+      ...(entry.image?.type ? { image: { url: entry.image.url, type: entry.image.type, length: 0 } } : {}),
     };
     feed.addItem(item);
   }
@@ -269,9 +276,26 @@ function renderAtom(category: FeedCategory, entries: EntryFacts[], site: SiteInf
       content: entry.contentHtml || undefined,
       author: [{ name: forXmlJsText(entry.authorName) }],
       category: [{ term: entry.label, name: entry.label }],
+      // <link rel="enclosure" href type>; see withAtomEnclosureTypes for the type.
+      ...(entry.image?.type ? { image: entry.image.url } : {}),
     });
   }
-  return feed.atom1();
+  return withAtomEnclosureTypes(feed.atom1(), entries);
+}
+
+/**
+ * `feed` writes an Atom enclosure's type as "image/" + the URL's extension ("image/jpg" for .jpg).
+ * Each one is rewritten to the registered type. The XML is `feed`'s own output, whose enclosure
+ * links have exactly this shape; hrefs are URL-serialized, so they hold no quote.
+ */
+function withAtomEnclosureTypes(xml: string, entries: EntryFacts[]): string {
+  const types = new Map<string, string>();
+  for (const entry of entries) if (entry.image?.type) types.set(entry.image.url.replace(/&/g, '&amp;'), entry.image.type);
+  if (types.size === 0) return xml;
+  return xml.replace(/(<link rel="enclosure" href="([^"]*)" type=")([^"]*)"/g, (match, start: string, href: string) => {
+    const type = types.get(href);
+    return type === undefined ? match : `${start}${type}"`;
+  });
 }
 
 /**
@@ -293,6 +317,7 @@ interface JsonFeedItem {
   date_modified: string;
   authors: JsonFeedAuthor[];
   tags: string[];
+  image?: string;
   /** Extension (JSON Feed §"Extensions": keys start with "_"): every outlet that covered the story. */
   _genai_media_wire: { label: string; reported_by: string; outlets: { name: string; url: string | null }[] };
 }
@@ -328,6 +353,7 @@ function renderJsonFeed(category: FeedCategory, entries: EntryFacts[], site: Sit
       date_modified: entry.updated.toISOString(),
       authors: [{ name: entry.authorName }],
       tags: [entry.label],
+      ...(entry.image !== null ? { image: entry.image.url } : {}),
       _genai_media_wire: { label: entry.label, reported_by: entry.reportedBy, outlets: entry.outlets },
     })),
   };
