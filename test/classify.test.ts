@@ -30,9 +30,9 @@ import { TextTokenizer, WordScanner } from '../src/classify/tokenize';
 
 const CORPUS_DIR = fileURLToPath(new URL('../data/corpus', import.meta.url));
 const GAZETTEER_PATH = fileURLToPath(new URL('../data/gazetteer.tsv', import.meta.url));
-/** Held-out macro-F1 was 0.959 when this was set; the floor leaves room for corpus growth, not for regressions. */
+/** Held-out macro-F1 was 0.954 when this was set; the floor leaves room for corpus growth, not for regressions. */
 const MACRO_F1_FLOOR = 0.93;
-/** Held-out expected calibration error was 0.015 when this was set. */
+/** Held-out expected calibration error was 0.020 when this was set. */
 const CALIBRATION_ERROR_CEILING = 0.06;
 
 const temporaryDirs: string[] = [];

@@ -54,7 +54,7 @@ const publishedTitles = (services: TestServices): string[] =>
 
 describe('curation.autoPublishThreshold', () => {
   it('defaults to the threshold eval recommends', () => {
-    expect(configSchema.parse({ feeds: [] }).curation.autoPublishThreshold).toBe(0.9);
+    expect(configSchema.parse({ feeds: [] }).curation.autoPublishThreshold).toBe(0.8);
   });
 
   it('publishes only stories at or above the configured threshold, and never neither', () => {
