@@ -49,7 +49,10 @@ export const configSchema = z
         port: z.number().int().min(0).max(65535).default(3000),
         host: z.string().min(1).default('127.0.0.1'),
         /** Public absolute URL used in feed links; defaults to http://host:port. */
-        baseUrl: z.url().nullable().default(null),
+        baseUrl: z
+          .url({ protocol: /^https?$/, error: 'must be an absolute http:// or https:// URL such as https://news.example.com' })
+          .nullable()
+          .default(null),
         siteTitle: z.string().min(1).default('GenAI Media Wire'),
         siteDescription: z.string().default('Curated news about generative video and image AI.'),
         /**
@@ -80,17 +83,19 @@ export const configSchema = z
       .prefault({}),
     fetch: z
       .object({
-        timeoutMs: z.number().int().min(100).default(15_000),
-        maxBytes: z.number().int().min(1024).default(10 * 1024 * 1024),
+        // setTimeout cannot wait past 2^31 ms; beyond it every fetch would time out at once.
+        timeoutMs: z.number().int().min(100).max(10 * 60_000).default(15_000),
+        maxBytes: z.number().int().min(1024).max(1024 * 1024 * 1024).default(10 * 1024 * 1024),
         maxRedirects: z.number().int().min(0).max(20).default(5),
         concurrency: z.number().int().min(1).max(64).default(4),
-        maxItemsPerFeed: z.number().int().min(1).default(500),
+        maxItemsPerFeed: z.number().int().min(1).max(100_000).default(500),
         userAgent: z.string().default('GenAIMediaWire/0.1 (feed aggregator; RSS/Atom reader)'),
         allowPrivateNetworks: z.boolean().default(false),
         allowedHosts: z.array(z.string()).default([]),
-        backoffBaseMinutes: z.number().min(0).default(5),
-        backoffMaxMinutes: z.number().min(1).default(24 * 60),
-        disableAfterFailures: z.number().int().min(1).default(10),
+        backoffBaseMinutes: z.number().min(0).max(24 * 60).default(5),
+        // Far beyond this a retry time is not a valid date (1e300 crashed the start-up jobs).
+        backoffMaxMinutes: z.number().min(1).max(30 * 24 * 60).default(24 * 60),
+        disableAfterFailures: z.number().int().min(1).max(10_000).default(10),
       })
       .prefault({}),
     dedupe: z
@@ -98,7 +103,7 @@ export const configSchema = z
         /** Jaccard similarity of title shingles above which two outlets' items are one story. */
         titleSimilarity: z.number().min(0.1).max(1).default(0.6),
         /** Only stories first seen this many days apart or closer are compared. */
-        windowDays: z.number().int().min(1).default(7),
+        windowDays: z.number().int().min(1).max(365).default(7),
       })
       .prefault({}),
     classifier: z
