@@ -13,6 +13,7 @@ import { createServices, fetchRunSettings, syncConfiguredFeeds, type Services } 
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const CORPUS_DIR = path.join(REPO_ROOT, 'data', 'corpus');
+export const GAZETTEER_PATH = path.join(REPO_ROOT, 'data', 'gazetteer.tsv');
 
 export interface BenchServicesOptions {
   dbFile: string;
@@ -26,7 +27,7 @@ export function openBenchServices(options: BenchServicesOptions): Services {
   const config = buildConfig(
     {
       database: { path: options.dbFile },
-      classifier: { modelPath: options.modelPath, corpusDir: CORPUS_DIR },
+      classifier: { modelPath: options.modelPath, corpusDir: CORPUS_DIR, gazetteerPath: GAZETTEER_PATH },
       demoDir: null,
       fetch: { allowPrivateNetworks: true },
       feeds: options.feeds.map((feed) => ({ id: feed.id, name: feed.name, url: feed.url })),

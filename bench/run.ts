@@ -12,8 +12,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadOrTrainClassifier } from '../src/classify/tfidf-classifier';
+import { loadGazetteer } from '../src/classify/gazetteer';
 import { benchPlan } from './bench-plan';
-import { CORPUS_DIR } from './bench-services';
+import { CORPUS_DIR, GAZETTEER_PATH } from './bench-services';
 import type { ClassifyFigures } from './classify-bench';
 import type { DedupeFigures } from './dedupe-bench';
 import { buildFixtureFeeds, writeFixtureFeeds } from './fixture-feeds';
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
   const workDir = mkdtempSync(path.join(tmpdir(), 'genai-feeds-bench-'));
   try {
     const modelPath = path.join(workDir, 'model.json');
-    loadOrTrainClassifier(modelPath, CORPUS_DIR);
+    loadOrTrainClassifier(modelPath, CORPUS_DIR, undefined, { gazetteer: loadGazetteer(GAZETTEER_PATH) });
 
     const fixtureDir = path.join(workDir, 'fixtures');
     mkdirSync(fixtureDir);

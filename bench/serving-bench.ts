@@ -1,11 +1,13 @@
 /**
  * Section 4: requests per second and p99 latency of /feeds/all.rss (200 and 304) against a bare
- * Express route, with autocannon in this process and the servers in a child process.
+ * node:http server sending the same bytes, story pages against the cached feed, and the uncached
+ * path (random feed pages) and /health, with autocannon in this process and the servers in a child.
  *
  * The headline 200 and 304 loads send `Accept-Encoding: gzip`, as feed readers (Miniflux, FreshRSS,
  * Inoreader, NetNewsWire) do; the identity 200 (no Accept-Encoding, e.g. plain curl) is measured too.
  */
 import { fork } from 'node:child_process';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
@@ -34,13 +36,25 @@ export interface ServingFigures {
   feed200Identity: LoadFigures;
   /** 304: `Accept-Encoding: gzip` and the gzip representation's ETag in If-None-Match. */
   feed304: LoadFigures;
+  /** Bare node:http sending the feed's gzip bytes. */
+  node200: LoadFigures;
+  /** Bare node:http answering 304 to the same ETag. */
+  node304: LoadFigures;
+  /** Bare Express route sending "ok". */
   bare: LoadFigures;
-  /** The bare app sending the feed's gzip bytes as a static Buffer. */
-  bareSameBody: LoadFigures;
-  /** The bare app sending the feed's identity bytes as a static string. */
-  bareSameBodyIdentity: LoadFigures;
+  /** /stories/:id over `storyPages` different published stories, gzip, after each was requested once. */
+  storyPages: LoadFigures;
+  storyPageCount: number;
+  /** Seconds to request each of those story pages once with the memo empty (render + related + compress). */
+  storyFirstRenderSeconds: number;
+  /** /feeds/all.rss?page=<random 1..1000>: mostly renders, as a crawler paging through would cause. */
+  randomPages: LoadFigures;
+  /** /health under the same load. */
+  health: LoadFigures;
   connections: number;
   seconds: number;
+  /** 1-minute load average when the loads started and ended (the 2 cores are shared with other work). */
+  loadAverage: [number, number];
 }
 
 async function load(
@@ -49,8 +63,9 @@ async function load(
   expectedStatus: number,
   seconds: number,
   connections: number,
+  requests?: autocannon.Request[],
 ): Promise<LoadFigures> {
-  const result = await autocannon({ url, headers, connections, duration: seconds, pipelining: 1 });
+  const result = await autocannon({ url, headers, connections, duration: seconds, pipelining: 1, requests });
   const codes = result.statusCodeStats ?? {};
   const total = Object.values(codes).reduce((sum, entry) => sum + (entry?.count ?? 0), 0);
   const expected = codes[String(expectedStatus) as `${number}`]?.count ?? 0;
@@ -61,6 +76,13 @@ async function load(
     expectedStatusShare: total === 0 ? 0 : expected / total,
     errors: result.errors + result.timeouts,
   };
+}
+
+const COMPARISON_ROUNDS = 3;
+
+/** The round with the median request rate. */
+function medianRound(rounds: LoadFigures[]): LoadFigures {
+  return [...rounds].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)[Math.floor(rounds.length / 2)];
 }
 
 export async function runServingBench(plan: BenchPlan, dbFile: string, storeStories: number): Promise<ServingFigures> {
@@ -83,15 +105,42 @@ export async function runServingBench(plan: BenchPlan, dbFile: string, storeStor
       throw new Error(`GET ${feedUrl} with Accept-Encoding: gzip did not send the identity body gzip-compressed`);
     }
     const { autocannonSeconds: seconds, autocannonConnections: connections } = plan;
-    // A second of warm-up per target so JIT and caches are in the steady state being measured.
-    await load(feedUrl, gzipHeaders, 200, 1, connections);
-    const feed200 = await load(feedUrl, gzipHeaders, 200, seconds, connections);
+    const loadAtStart = os.loadavg()[0];
+    // Warm-up per target so JIT and caches are in the steady state being measured; then the app and its
+    // yardstick alternately, three rounds each, and the median round (the machine is shared: a burst of
+    // someone else's work should not land on one side of a ratio only).
+    const feed304Headers = { ...gzipHeaders, 'if-none-match': gzipEtag };
+    const nodeUrl = (path: string) => `${ready.nodeOrigin}${path}`;
+    for (const url of [feedUrl, nodeUrl('/gzip')]) await load(url, gzipHeaders, 200, 2, connections);
+    const rounds: Record<'feed200' | 'node200' | 'feed304' | 'node304', LoadFigures[]> = { feed200: [], node200: [], feed304: [], node304: [] };
+    for (let round = 0; round < COMPARISON_ROUNDS; round++) {
+      rounds.feed200.push(await load(feedUrl, gzipHeaders, 200, seconds, connections));
+      rounds.node200.push(await load(nodeUrl('/gzip'), gzipHeaders, 200, seconds, connections));
+      rounds.feed304.push(await load(feedUrl, feed304Headers, 304, seconds, connections));
+      rounds.node304.push(await load(nodeUrl('/conditional'), feed304Headers, 304, seconds, connections));
+    }
+    const feed200 = medianRound(rounds.feed200);
+    const node200 = medianRound(rounds.node200);
+    const feed304 = medianRound(rounds.feed304);
+    const node304 = medianRound(rounds.node304);
     const feed200Identity = await load(feedUrl, {}, 200, seconds, connections);
-    const feed304 = await load(feedUrl, { ...gzipHeaders, 'if-none-match': gzipEtag }, 304, seconds, connections);
-    await load(`${ready.bareOrigin}/`, {}, 200, 1, connections);
-    const bare = await load(`${ready.bareOrigin}/`, {}, 200, seconds, connections);
-    const bareSameBody = await load(`${ready.bareOrigin}/same-body-gzip`, gzipHeaders, 200, seconds, connections);
-    const bareSameBodyIdentity = await load(`${ready.bareOrigin}/same-body`, {}, 200, seconds, connections);
+
+    // Story pages: each requested once (the first render, with "Your next read"), then under load.
+    const storyPaths = ready.storyIds.map((id) => `/stories/${id}`);
+    const firstRenderStarted = performance.now();
+    for (const storyPath of storyPaths) {
+      const page = await getRaw(`${ready.appOrigin}${storyPath}`, gzipHeaders);
+      if (page.status !== 200) throw new Error(`GET ${storyPath} answered ${page.status}`);
+    }
+    const storyFirstRenderSeconds = (performance.now() - firstRenderStarted) / 1000;
+    const storyPages = await load(ready.appOrigin, gzipHeaders, 200, seconds, connections, storyPaths.map((p) => ({ path: p })));
+
+    const randomPages = await load(ready.appOrigin, gzipHeaders, 200, seconds, connections, [
+      { setupRequest: (request) => ({ ...request, path: `/feeds/all.rss?page=${1 + Math.floor(Math.random() * 1000)}` }) },
+    ]);
+    const health = await load(`${ready.appOrigin}/health`, gzipHeaders, 200, seconds, connections);
+    await load(`${ready.expressOrigin}/`, {}, 200, 1, connections);
+    const bare = await load(`${ready.expressOrigin}/`, {}, 200, seconds, connections);
     return {
       storeStories,
       feedBodyBytes: identity.body.length,
@@ -99,11 +148,17 @@ export async function runServingBench(plan: BenchPlan, dbFile: string, storeStor
       feed200,
       feed200Identity,
       feed304,
+      node200,
+      node304,
       bare,
-      bareSameBody,
-      bareSameBodyIdentity,
+      storyPages,
+      storyPageCount: storyPaths.length,
+      storyFirstRenderSeconds,
+      randomPages,
+      health,
       connections,
       seconds,
+      loadAverage: [loadAtStart, os.loadavg()[0]],
     };
   } finally {
     child.disconnect();

@@ -2,10 +2,13 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { classifyJsonLines } from './classify/classify-lines';
 import { runEval } from './classify/eval-command';
+import { loadGazetteerIfPresent } from './classify/gazetteer';
 import { loadClassifier, loadOrTrainClassifier } from './classify/tfidf-classifier';
 import { retrainModel } from './cli/retrain-command';
 import { ConfigError, hostForUrl, loadConfig, type LoadedConfig } from './config/load-config';
-import { digestCommand } from './cli/digest-command';
+import { digestCommand, DigestNotFoundError, digestRemoveCommand } from './cli/digest-command';
+import { DigestDateInFutureError } from './digest/build-digest';
+import { DigestAlreadyMailedError } from './store/digests-repository';
 import { printMatchingEval, reclusterCommand, tuneClusteringCommand } from './cli/matching-commands';
 import { sendDigestCommand } from './cli/send-digest-command';
 import { createNewsletter } from './newsletter/newsletter';
@@ -20,12 +23,16 @@ const USAGE = `Usage: npm run cli -- <command> [options]
 Commands:
   fetch-now [--force]      fetch every due feed once (--force ignores intervals and backoff)
   classify                 read JSON lines {"title","summary"} on stdin, write {"label","confidence","terms"} lines
-  eval                     classifier: precision/recall/F1 on the corpus held-out split;
-                           same-event matching: pairwise and B-cubed scores on data/clusters
+  eval [--features]        train on the corpus train split; held-out scores, calibration, threshold table
+                           (--features: macro-F1 with each optional feature switched);
+                           then same-event matching: pairwise and B-cubed scores on data/clusters
   tune-clustering          refit the same-event scorer (data/clusters/tune.jsonl + editors' merges/splits)
   recluster [--since DATE] match stored reports again with the current scorer; keeps editor decisions
-  retrain                  rebuild the model from corpus + editor labels; keep the old one if the new scores worse
-  digest [at]              build (or show) the digest of the latest period completed before now (or [at])
+  retrain                  rebuild the model from corpus + gazetteer + editor labels; keep the old one if the
+                           new scores worse; suggest gazetteer names from editor labels
+  digest [at] [--rebuild]  build (or show) the digest of the latest period completed before now (or [at], not
+                           later than now); --rebuild removes that period's stored issue and builds it again
+  digest-remove <date>     remove a wrongly built digest issue (its date YYYY-MM-DD, or its period end)
   send-digest              mail the newest stored digest to confirmed subscribers who have not received it
   import-opml <file>       add the feeds of an OPML file
   export-opml              print every feed as OPML
@@ -152,14 +159,19 @@ async function main(argv: string[]): Promise<number> {
         try {
           return loadClassifier(config.classifier.modelPath);
         } catch {
-          return loadOrTrainClassifier(config.classifier.modelPath, config.classifier.corpusDir).model;
+          return loadOrTrainClassifier(config.classifier.modelPath, config.classifier.corpusDir, undefined, {
+            gazetteer: loadGazetteerIfPresent(config.classifier.gazetteerPath),
+          }).model;
         }
       })();
       const result = await classifyJsonLines(process.stdin, process.stdout, model);
       return result.errors > 0 ? 1 : 0;
     }
     case 'eval':
-      runEval(config.classifier.corpusDir, process.stdout);
+      runEval(config.classifier.corpusDir, process.stdout, {
+        gazetteer: loadGazetteerIfPresent(config.classifier.gazetteerPath),
+        featureComparison: args.includes('--features'),
+      });
       process.stdout.write('\n');
       printMatchingEval(config, process.stdout);
       return 0;
@@ -186,13 +198,25 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       });
     case 'digest': {
-      const at = args[0] ? new Date(args[0]) : new Date();
+      const rebuild = args.includes('--rebuild');
+      const dateArg = args.find((arg) => !arg.startsWith('--'));
+      const at = dateArg ? new Date(dateArg) : new Date();
       if (Number.isNaN(at.getTime())) {
-        process.stderr.write(`digest: "${args[0]}" is not a date (use e.g. 2026-11-26T09:00:00Z)\n`);
+        process.stderr.write(`digest: "${dateArg}" is not a date (use e.g. 2026-11-26T09:00:00Z)\n`);
         return 2;
       }
       return withServices(config, logger, (services) => {
-        digestCommand(services, process.stdout, { at });
+        digestCommand(services, process.stdout, { at, rebuild });
+        return 0;
+      });
+    }
+    case 'digest-remove': {
+      if (!args[0]) {
+        process.stderr.write('digest-remove needs the issue: npm run cli -- digest-remove 2026-11-26 (its date, as in /digests/<date>)\n');
+        return 2;
+      }
+      return withServices(config, logger, (services) => {
+        digestRemoveCommand(services, process.stdout, args[0]);
         return 0;
       });
     }
@@ -238,6 +262,9 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     if (error instanceof ConfigError || error instanceof OpmlError) process.stderr.write(`${error.message}\n`);
+    else if (error instanceof DigestDateInFutureError || error instanceof DigestAlreadyMailedError || error instanceof DigestNotFoundError) {
+      process.stderr.write(`digest: ${error.message}\n`);
+    }
     else process.stderr.write(`error: ${(error as Error).stack ?? String(error)}\n`);
     process.exitCode = 1;
   },

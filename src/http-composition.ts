@@ -1,6 +1,9 @@
+import type { RequestListener } from 'node:http';
 import type express from 'express';
 import { retrainModel } from './cli/retrain-command';
 import { createApp } from './http/app';
+import { isMemoizablePath } from './http/cache-policy';
+import { ResponseMemo, withHotPath } from './http/response-memo';
 import { createDigestRouter } from './http/digest-routes';
 import { createReviewRouters } from './http/review';
 import { createStoryPageRouter } from './http/story-page';
@@ -8,17 +11,42 @@ import { withLooseFields } from './logger';
 import { createNewsletterRouter } from './http/newsletter/newsletter-routes';
 import { createSubscriberExportRouter } from './http/newsletter/subscriber-export';
 import { createNewsletter, type Newsletter } from './newsletter/newsletter';
+import type { ServiceMetrics } from './metrics/service-metrics';
 import type { SiteInfo } from './publish/feed-builder';
 import type { Services } from './services';
+import { DataVersionWatcher } from './store/data-version';
 import { DigestsRepository } from './store/digests-repository';
+import { EditorSessionsRepository } from './store/editor-sessions-repository';
 import { StoryQueries } from './store/story-queries';
 import { RelatedStoriesFinder } from './stories/related';
+
+/**
+ * The server's request listener: public responses from the response memo (kept per data version,
+ * answered before Express), everything else through the Express app. The server passes its newsletter
+ * (shared with the digest job); otherwise one is made here.
+ */
+export function createHttpListener(
+  services: Services,
+  newsletter: Newsletter = createNewsletter(services),
+  metrics?: ServiceMetrics,
+): RequestListener {
+  const { db, stories } = services;
+  const digests = new DigestsRepository(db);
+  const version = new DataVersionWatcher(db, () => [stories.publicationState().version, digests.feedState().version]);
+  const memo = new ResponseMemo({ dataStamp: () => version.current(), isMemoizablePath });
+  metrics?.watchResponseMemo(() => memo.stats());
+  return withHotPath(memo, createHttpApp(services, newsletter, { responseMemo: memo, dataStamp: () => version.current(), metrics }));
+}
 
 /**
  * Wires every HTTP feature to the services: public feeds, health, demo, stories, digest, newsletter, review.
  * The server passes its newsletter (shared with the digest job); otherwise one is made here.
  */
-export function createHttpApp(services: Services, newsletter: Newsletter = createNewsletter(services)): express.Express {
+export function createHttpApp(
+  services: Services,
+  newsletter: Newsletter = createNewsletter(services),
+  { responseMemo, dataStamp, metrics }: { responseMemo?: ResponseMemo; dataStamp?: () => string; metrics?: ServiceMetrics } = {},
+): express.Express {
   const { config, stories, feeds, db, logger } = services;
   const site: SiteInfo = {
     baseUrl: config.publicBaseUrl,
@@ -32,15 +60,20 @@ export function createHttpApp(services: Services, newsletter: Newsletter = creat
       return true;
     },
   } as unknown as NodeJS.WritableStream;
+  // One store of editor sessions for every router that accepts the review page's cookie.
+  const editorSessions = new EditorSessionsRepository(db);
   return createApp({
     reader: stories,
     feedHealth: () => feeds.health(),
     site,
     demoDir: config.demoDir ?? undefined,
+    trustProxy: config.server.trustProxy,
     logger: withLooseFields(logger),
+    responseMemo,
+    metrics,
     feedRouters: [createDigestRouter({ digests: new DigestsRepository(db), site })],
     extraRouters: [
-      createStoryPageRouter({ stories, related: new RelatedStoriesFinder(new StoryQueries(db)), site }),
+      createStoryPageRouter({ stories, related: new RelatedStoriesFinder(new StoryQueries(db), undefined, dataStamp), site }),
       createNewsletterRouter({
         subscriptions: newsletter.subscriptions,
         siteTitle: config.server.siteTitle,
@@ -50,10 +83,13 @@ export function createHttpApp(services: Services, newsletter: Newsletter = creat
       createSubscriberExportRouter({
         confirmedSubscribers: () => newsletter.subscriptions.confirmedSubscribers(),
         editorToken: config.review.editorToken,
+        sessions: editorSessions,
       }),
       ...createReviewRouters({
         stories,
         editorToken: config.review.editorToken,
+        throttle: config.review.throttle,
+        sessions: editorSessions,
         retrain: () => retrainModel(services, retrainLog),
         logger,
         autoPublishThreshold: config.curation.autoPublishThreshold,

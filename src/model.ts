@@ -44,6 +44,8 @@ export interface FeedState {
   /** Set when the feed was disabled (410 Gone, too many failures); null while active. */
   disabledReason: string | null;
   errorCount: number;
+  /** Set when the last fetched document was broken (e.g. truncated) and only its complete items were read: what was wrong. */
+  lastRepair: string | null;
 }
 
 /** An item as read from a feed document, before canonicalization and dedupe. */

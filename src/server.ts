@@ -1,13 +1,15 @@
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostForUrl, loadConfig, ConfigError } from './config/load-config';
 import { createDigestBuilder } from './digest/build-digest';
-import { createHttpApp } from './http-composition';
+import { createHttpListener } from './http-composition';
 import { retrainModel } from './cli/retrain-command';
 import { runDigestJob } from './jobs/digest-job';
 import { runFetchCycle } from './jobs/fetch-run';
 import { startSchedule, type ScheduledJob } from './jobs/schedule';
 import { SingleFlight } from './jobs/single-flight';
 import { createLogger } from './logger';
+import { ServiceMetrics } from './metrics/service-metrics';
 import { createNewsletter } from './newsletter/newsletter';
 import { activeSources, createServices, fetchRunSettings, syncConfiguredFeeds } from './services';
 
@@ -21,9 +23,8 @@ async function main(): Promise<void> {
   const { feeds, stories, classifier } = services;
 
   const newsletter = createNewsletter(services);
-  const app = createHttpApp(services, newsletter);
-
-  const server = app.listen(config.server.port, config.server.host);
+  const metrics = new ServiceMetrics();
+  const server = createServer(createHttpListener(services, newsletter, metrics)).listen(config.server.port, config.server.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
@@ -40,13 +41,14 @@ async function main(): Promise<void> {
   const triggerFetch = async () => {
     const summary = await fetchRun.trigger();
     if (summary === null) logger.info('fetch run skipped: the previous run is still in progress');
+    else metrics.recordFetchRun(summary);
   };
   // Built at start-up so an unsupported digest cron fails now, not at the first tick.
   const digestBuilder = createDigestBuilder(services);
   const digestJob: ScheduledJob = {
     name: 'digest',
     cron: config.schedule.digestCron,
-    run: () => runDigestJob({ builder: digestBuilder, newsletter, logger }),
+    run: () => runDigestJob({ builder: digestBuilder, newsletter, logger }).then((result) => metrics.recordDigestSend(result.send)),
   };
   const jobs: ScheduledJob[] = [{ name: 'fetch', cron: config.schedule.fetchCron, run: triggerFetch }, digestJob];
   if (config.schedule.retrainCron) {

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { loadGazetteerIfPresent } from './classify/gazetteer';
 import { classifyText, loadOrTrainClassifier, type TfidfClassifier } from './classify/tfidf-classifier';
 import { readCorpusExamples } from './classify/corpus';
 import { loadEventScorer } from './dedupe/event-scorer-file';
@@ -28,7 +29,7 @@ export interface Services {
 
 /** Opens the database, syncs config feeds into it, loads (or first trains) the model. */
 export function createServices(config: LoadedConfig, logger: Logger): Services {
-  const db = openDatabase(config.database.path);
+  const db = openDatabase(config.database.path, { busyTimeoutMs: config.database.busyTimeoutMs });
   const feeds = new FeedsRepository(db);
   const stories = new StoriesRepository(db, feeds, config.curation.autoPublishThreshold, {
     windowDays: config.dedupe.windowDays,
@@ -38,7 +39,9 @@ export function createServices(config: LoadedConfig, logger: Logger): Services {
   });
   const republished = stories.applyCurationPolicy();
   if (republished > 0) logger.info('curation policy re-applied', { changed_stories: republished });
-  const { model, trainedNow } = loadOrTrainClassifier(config.classifier.modelPath, config.classifier.corpusDir);
+  const { model, trainedNow } = loadOrTrainClassifier(config.classifier.modelPath, config.classifier.corpusDir, undefined, {
+    gazetteer: loadGazetteerIfPresent(config.classifier.gazetteerPath),
+  });
   if (trainedNow) logger.info('trained classifier from corpus', { model: config.classifier.modelPath });
   return {
     config,

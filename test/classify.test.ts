@@ -7,7 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LABELS, type Label, type LabelledText } from '../src/model';
 import { classifyJsonLines } from '../src/classify/classify-lines';
 import { CorpusError, loadCorpus, readCorpusExamples, splitExamples } from '../src/classify/corpus';
-import { runEval } from '../src/classify/eval-command';
+import { expectedCalibrationError, thresholdRow } from '../src/classify/calibration';
+import { runEval, scoreExamples } from '../src/classify/eval-command';
+import { findNames, GazetteerError, loadGazetteer, parseGazetteer } from '../src/classify/gazetteer';
+import { formatSuggestions, ordinaryVocabulary, suggestGazetteerEntries } from '../src/classify/gazetteer-suggestions';
+import { configSchema } from '../src/config/schema';
 import { evaluateClassifier, formatEvaluation } from '../src/classify/evaluate';
 import { retrainWithEditorLabels } from '../src/classify/retrain';
 import {
@@ -25,7 +29,11 @@ import { WordTokenizer } from 'natural/lib/natural/tokenizers/regexp_tokenizer.j
 import { TextTokenizer, WordScanner } from '../src/classify/tokenize';
 
 const CORPUS_DIR = fileURLToPath(new URL('../data/corpus', import.meta.url));
-const MACRO_F1_FLOOR = 0.85;
+const GAZETTEER_PATH = fileURLToPath(new URL('../data/gazetteer.tsv', import.meta.url));
+/** Held-out macro-F1 was 0.954 when this was set; the floor leaves room for corpus growth, not for regressions. */
+const MACRO_F1_FLOOR = 0.93;
+/** Held-out expected calibration error was 0.020 when this was set. */
+const CALIBRATION_ERROR_CEILING = 0.06;
 
 const temporaryDirs: string[] = [];
 function makeTemporaryDir(): string {
@@ -138,7 +146,7 @@ describe('classifier trained on data/corpus', () => {
 
   beforeAll(() => {
     ({ train, heldOut } = loadCorpus(CORPUS_DIR));
-    model = trainClassifier(train);
+    model = trainClassifier(train, undefined, { gazetteer: loadGazetteer(GAZETTEER_PATH) });
   });
 
   it('has held-out examples of every label and reaches the macro-F1 floor on them', () => {
@@ -225,10 +233,11 @@ describe('classifier trained on data/corpus', () => {
 
   it('trains and saves when the model file is missing, then loads it', () => {
     const path = join(makeTemporaryDir(), 'classifier.json');
-    const first = loadOrTrainClassifier(path, CORPUS_DIR);
+    const knowledge = { gazetteer: loadGazetteer(GAZETTEER_PATH) };
+    const first = loadOrTrainClassifier(path, CORPUS_DIR, undefined, knowledge);
     expect(first.trainedNow).toBe(true);
     expect(existsSync(path)).toBe(true);
-    const second = loadOrTrainClassifier(path, CORPUS_DIR);
+    const second = loadOrTrainClassifier(path, CORPUS_DIR, undefined, knowledge);
     expect(second.trainedNow).toBe(false);
     expect(serializeClassifier(second.model)).toBe(readFileSync(path, 'utf8'));
     expect(classifyText(second.model, heldOut[0])).toEqual(classifyText(model, heldOut[0]));
@@ -293,15 +302,37 @@ describe('classifier trained on data/corpus', () => {
     expect(result.skippedHeldOut).toBe(5);
   });
 
-  it('eval command prints per-label scores and returns the held-out macro-F1', () => {
+  it('eval command prints per-label scores, calibration and the threshold table, and returns the held-out macro-F1', () => {
     const output = collect();
-    const macroF1 = runEval(CORPUS_DIR, output.stream);
+    const result = runEval(CORPUS_DIR, output.stream, { gazetteer: loadGazetteer(GAZETTEER_PATH) });
+    const macroF1 = result.macroF1;
     expect(macroF1).toBeCloseTo(evaluateClassifier(model, heldOut).macroF1, 10);
     const text = output.text();
     expect(text).toContain(`train      ${train.length}`);
     expect(text).toContain(`held-out   ${heldOut.length}`);
     expect(text).toContain(`macro-F1  ${macroF1.toFixed(3)}`);
     for (const label of LABELS) expect(text).toMatch(new RegExp(`^${label}\\s+\\d\\.\\d{3}\\s+\\d\\.\\d{3}\\s+\\d\\.\\d{3}\\s+\\d+$`, 'm'));
+    // Calibration: the error and a reliability row whose counts add up to the held-out split.
+    expect(text).toContain(`expected calibration error  ${result.expectedCalibrationError.toFixed(3)}`);
+    const bucketCounts = [...text.matchAll(/^0\.\d-[01]\.\d\s+(\d+)\s+\d\.\d{3}\s+\d\.\d{3}$/gm)].map((match) => Number(match[1]));
+    expect(bucketCounts.reduce((sum, count) => sum + count, 0)).toBe(heldOut.length);
+    // One row per candidate threshold, and the recommendation the shipped default follows.
+    expect(text.match(/^>= 0\.\d\d\s+\d+\s+\d+\.\d% \(\d+\)/gm)).toHaveLength(10);
+    expect(result.recommendedThreshold).not.toBeNull();
+    expect(text).toContain(`recommended curation.autoPublishThreshold: ${result.recommendedThreshold!.toFixed(2)}`);
+    expect(configSchema.parse({ feeds: [] }).curation.autoPublishThreshold).toBe(result.recommendedThreshold);
+  });
+
+  it('has confidence that tracks accuracy on the held-out split, and few wrong labels among auto-published stories', () => {
+    const scored = scoreExamples(model, heldOut);
+    expect(expectedCalibrationError(scored)).toBeLessThan(CALIBRATION_ERROR_CEILING);
+    const atDefault = thresholdRow(scored, configSchema.parse({ feeds: [] }).curation.autoPublishThreshold);
+    expect(atDefault.wrongShare).toBeLessThanOrEqual(0.03);
+    expect(atDefault.mediaShare).toBeGreaterThanOrEqual(0.7);
+    // The temperature is saved with the model, so a reloaded model gives the same confidences.
+    const reloaded = deserializeClassifier(serializeClassifier(model));
+    expect(reloaded.temperature).toBe(model.temperature);
+    expect(classifyText(reloaded, heldOut[0]).confidence).toBe(classifyText(model, heldOut[0]).confidence);
   });
 });
 
@@ -316,5 +347,83 @@ describe('classifier on a hand-made corpus', () => {
     writeFileSync(join(dir, 'a.jsonl'), jsonl([{ title: 'A', summary: '', label: 'video' }]));
     writeFileSync(join(dir, 'notes.txt'), 'not a corpus file');
     expect(readCorpusExamples(dir).map((example) => example.title)).toEqual(['A', 'B']);
+  });
+});
+
+describe('gazetteer', () => {
+  it('matches names as whole words, across punctuation, preferring the longest name', () => {
+    const entries = parseGazetteer(
+      ['# comment', 'Gen-4\tvideo\tvideo generator', 'Dream Machine\tvideo\tvideo generator', 'Firefly Image\timage\timage generator', 'Image\timage\tgeneric', ''].join('\n'),
+    );
+    expect(entries).toHaveLength(4);
+    expect(findNames(entries, 'Runway GEN 4 beats Dream  Machine')).toEqual([
+      { medium: 'video', name: 'gen 4' },
+      { medium: 'video', name: 'dream machine' },
+    ]);
+    expect(findNames(entries, 'Machine dreams; Gen-40 is not Gen-4.').map((hit) => hit.medium)).toEqual(['video']);
+    expect(findNames(entries, 'Adobe Firefly Image 4').map((hit) => hit.medium)).toEqual(['image']);
+  });
+
+  it('names the line of a bad entry', () => {
+    expect(() => parseGazetteer('Sora\tvideo\tok\nMidjourney image generator\n', 'g.tsv')).toThrow(GazetteerError);
+    expect(() => parseGazetteer('Sora\tvideo\tok\nMidjourney image generator\n', 'g.tsv')).toThrow(/^g\.tsv:2: medium must be one of video, image/);
+    expect(() => parseGazetteer('Sora\tvideo\nsora\timage\n', 'g.tsv')).toThrow(/g\.tsv:2: "sora" is also listed at line 1 as video/);
+  });
+
+  it('the shipped file parses and lists both media', () => {
+    const entries = loadGazetteer(GAZETTEER_PATH);
+    expect(entries.filter((entry) => entry.medium === 'video').length).toBeGreaterThan(50);
+    expect(entries.filter((entry) => entry.medium === 'image').length).toBeGreaterThan(50);
+  });
+
+  it('an added name changes a prediction, as a learned feature the explanation shows', () => {
+    const { train } = loadCorpus(CORPUS_DIR);
+    const shipped = loadGazetteer(GAZETTEER_PATH);
+    const story = { title: 'Lumetra raises $25 million to expand in Europe', summary: 'The startup says designers at 5,000 companies use its tools.' };
+    const without = classifyText(trainClassifier(train, { calibrationFolds: 0 }, { gazetteer: shipped }), story);
+    const withName = trainClassifier(train, { calibrationFolds: 0 }, { gazetteer: [...shipped, { name: 'Lumetra', medium: 'image', kind: 'image generator' }] });
+    const after = classifyText(withName, story);
+    expect(without.label).toBe('neither');
+    expect(after.label).toBe('image');
+    expect(after.terms).toContain('known image product');
+    // Saved with the model, so the persisted model keeps matching the name.
+    expect(classifyText(deserializeClassifier(serializeClassifier(withName)), story)).toEqual(after);
+  });
+});
+
+describe('gazetteer suggestions from editor labels', () => {
+  const ordinary = ordinaryVocabulary(readCorpusExamples(CORPUS_DIR));
+  const gazetteer = parseGazetteer('Sora\tvideo\tvideo generator\nMidjourney\timage\timage generator\n');
+
+  it('suggests unknown product names from video/image stories, not ordinary words, known names or neither stories', () => {
+    const suggestions = suggestGazetteerEntries(
+      [
+        { title: 'Lumetra raises $25 million to expand in Europe', summary: '', label: 'image' },
+        { title: "Lumetra's new model beats Midjourney on posters", summary: '', label: 'image' },
+        { title: 'Vireo Motion 2 makes minute-long clips, rivalling Sora', summary: '', label: 'video' },
+        { title: 'Startup shows creative AI tool that animates still pictures', summary: '', label: 'video' },
+        { title: 'Quillbyte launches a chatbot for lawyers', summary: '', label: 'neither' },
+      ],
+      gazetteer,
+      ordinary,
+    );
+    expect(suggestions).toEqual([
+      { name: 'Lumetra', medium: 'image', stories: 2 },
+      { name: 'Vireo Motion 2', medium: 'video', stories: 1 },
+    ]);
+    expect(formatSuggestions(suggestions).split('\n')[1]).toBe('Lumetra\timage\tsuggested by 2 editor-labelled stories');
+  });
+
+  it('retrain reports them alongside the before/after scores', () => {
+    const current = trainClassifier(loadCorpus(CORPUS_DIR).train, { calibrationFolds: 0 }, { gazetteer });
+    const result = retrainWithEditorLabels({
+      current,
+      corpusDir: CORPUS_DIR,
+      editorExamples: [{ title: 'Vireo Motion 2 makes minute-long clips with sound', summary: 'The new model generates scenes from text.', label: 'video' }],
+      options: { calibrationFolds: 0 },
+    });
+    expect(result.gazetteerSuggestions).toEqual([{ name: 'Vireo Motion 2', medium: 'video', stories: 1 }]);
+    // The candidate keeps the gazetteer it was given (here the current model's).
+    expect(result.candidate.gazetteer).toEqual(gazetteer);
   });
 });

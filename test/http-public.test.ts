@@ -76,7 +76,7 @@ const feedHealth: FeedHealth[] = [
       feedId: 'framewire', etag: null, lastModified: null,
       lastFetchAt: '2026-03-14T12:00:00.000Z', lastSuccessAt: '2026-03-14T12:00:00.000Z',
       lastError: null, lastErrorAt: null, consecutiveFailures: 0, nextAttemptAt: '2026-03-14T12:15:00.000Z',
-      disabledReason: null, errorCount: 0,
+      disabledReason: null, errorCount: 0, lastRepair: null,
     },
     itemCount: 12,
     lastItemAt: '2026-03-14T11:00:00.000Z',
@@ -87,7 +87,7 @@ const feedHealth: FeedHealth[] = [
       feedId: 'pixelpost', etag: null, lastModified: null,
       lastFetchAt: '2026-03-14T12:00:00.000Z', lastSuccessAt: '2026-03-13T12:00:00.000Z',
       lastError: 'HTTP 503 from http://127.0.0.1/demo/pixelpost.atom', lastErrorAt: '2026-03-14T12:00:00.000Z',
-      consecutiveFailures: 2, nextAttemptAt: '2026-03-14T12:40:00.000Z', disabledReason: null, errorCount: 5,
+      consecutiveFailures: 2, nextAttemptAt: '2026-03-14T12:40:00.000Z', disabledReason: null, errorCount: 5, lastRepair: null,
     },
     itemCount: 4,
     lastItemAt: null,
@@ -96,7 +96,7 @@ const feedHealth: FeedHealth[] = [
     feed: { id: 'old', name: 'Old blog', url: 'http://127.0.0.1/demo/old.rdf', enabled: false },
     state: {
       feedId: 'old', etag: null, lastModified: null, lastFetchAt: null, lastSuccessAt: null, lastError: null,
-      lastErrorAt: null, consecutiveFailures: 0, nextAttemptAt: null, disabledReason: null, errorCount: 0,
+      lastErrorAt: null, consecutiveFailures: 0, nextAttemptAt: null, disabledReason: null, errorCount: 0, lastRepair: null,
     },
     itemCount: 0,
     lastItemAt: null,
@@ -186,15 +186,17 @@ describe('feeds over HTTP', () => {
     const res = await fetch(`${base}/feeds/all.rss`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/rss+xml; charset=utf-8');
-    expect(res.headers.get('cache-control')).toBe('public, max-age=300');
+    // Shared caches in front (CDN, nginx) may reuse it for five minutes and serve it stale while they revalidate.
+    expect(res.headers.get('cache-control')).toBe('public, max-age=300, stale-while-revalidate=3600');
     const body = await res.text();
     const feed = await parser.parseString(body);
     const expected = reader.listPublishedStories({ category: 'all', limit: 50, offset: 0 });
     expect(feed.items).toHaveLength(29); // 30 stories minus the unpublished "neither"
     expect(feed.items.map((item) => item.link)).toEqual(expected.map((s) => s.url));
     expect(feed.items.map((item) => item.isoDate)).toEqual(expected.map((s) => s.publishedAt));
-    expect(feed.items[0].title).toBe('Runway <script>alert(1)</script> Gen-5 & "friends"');
-    expect(feed.items[1].title).toBe('Flux ünïcödé bell — "quoted" & <b>bold</b>');
+    // Plain text: the tag openers are shown as "‹", never as markup (test/plain-text-output.test.ts).
+    expect(feed.items[0].title).toBe('Runway \u2039script>alert(1)\u2039/script> Gen-5 & "friends"');
+    expect(feed.items[1].title).toBe('Flux ünïcödé bell — "quoted" & \u2039b>bold\u2039/b>');
     expect(body).not.toContain('\u0007');
     expect(body.replace(/<!\[CDATA\[[\s\S]*?\]\]>/g, '')).not.toMatch(/<script/i);
   });
@@ -206,7 +208,8 @@ describe('feeds over HTTP', () => {
     expect(body).not.toMatch(/<script/i);
     const feed = await parser.parseString(body);
     const expected = reader.listPublishedStories({ category: 'video', limit: 50, offset: 0 });
-    expect(feed.items.map((item) => decodeHtml(item.title ?? ''))).toEqual(expected.map((s) => s.title));
+    // What a reader shows: the stored title as plain text, tag openers as "‹".
+    expect(feed.items.map((item) => decodeHtml(item.title ?? ''))).toEqual(expected.map((s) => s.title.replace(/<(?=[a-z/])/gi, '\u2039')));
     expect(feed.items.map((item) => item.link)).toEqual(expected.map((s) => s.url));
     expect(feed.items.map((item) => item.isoDate)).toEqual(expected.map((s) => s.publishedAt));
     expect(feed.items.map((item) => item.id)).toEqual(expected.map((s) => `tag:wire.test,2026:story/${s.id}`));
@@ -347,7 +350,8 @@ describe('compressed feeds (what feed readers ask for)', () => {
     const feed = await parser.parseString(gunzipSync(gzip.body).toString('utf8'));
     const expected = reader.listPublishedStories({ category: 'all', limit: 50, offset: 0 });
     expect(feed.items.map((item) => item.link)).toEqual(expected.map((s) => s.url));
-    expect(feed.items[0].title).toBe('Runway <script>alert(1)</script> Gen-5 & "friends"');
+    // Plain text: the tag openers are shown as "‹", never as markup (test/plain-text-output.test.ts).
+    expect(feed.items[0].title).toBe('Runway \u2039script>alert(1)\u2039/script> Gen-5 & "friends"');
   });
 
   it('sends brotli to browsers, and identity when gzip is refused with q=0', async () => {
@@ -455,7 +459,7 @@ describe('index page', () => {
     expect(html).toContain('Runway &lt;script&gt;alert(1)&lt;/script&gt; Gen-5 &amp; &quot;friends&quot;');
     expect(html).toContain('Reported by FrameWire, PixelPost');
     expect(html).not.toContain('Chip earnings');
-    expect((html.match(/<li>/g) ?? []).length).toBe(10);
+    expect((html.match(/<li class="with-thumb">/g) ?? []).length).toBe(10);
   });
 });
 
@@ -473,7 +477,7 @@ describe('/health', () => {
     expect(Object.keys(body.feeds[1]).sort()).toEqual(
       [
         'id', 'name', 'url', 'enabled', 'status', 'lastFetchAt', 'lastSuccessAt', 'lastError', 'lastErrorAt',
-        'consecutiveFailures', 'nextAttemptAt', 'disabledReason', 'itemCount', 'lastItemAt',
+        'consecutiveFailures', 'nextAttemptAt', 'disabledReason', 'itemCount', 'lastItemAt', 'repaired',
       ].sort(),
     );
     expect(body.feeds[1]).toMatchObject({ consecutiveFailures: 2, lastError: 'HTTP 503 from http://127.0.0.1/demo/pixelpost.atom', itemCount: 4 });

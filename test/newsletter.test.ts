@@ -4,6 +4,7 @@
  * no second mail -> one-click unsubscribe -> the next issue skips the address.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -192,8 +193,10 @@ describe('newsletter over real SMTP', () => {
     expect(await page.text()).toContain('Unsubscribe</button>');
     expect(subscribers.findByEmail('grace@example.net')?.status).toBe('confirmed');
 
-    // What a mailbox provider sends (RFC 8058): a form POST from its servers, no Origin.
-    const oneClick = await fetch(url, form({ 'List-Unsubscribe': 'One-Click' }));
+    // What a mailbox provider sends (RFC 8058): a multipart form POST from its servers, no Origin.
+    const body = new FormData();
+    body.set('List-Unsubscribe', 'One-Click');
+    const oneClick = await fetch(url, { method: 'POST', body });
     expect(oneClick.status).toBe(200);
     expect(subscribers.findByEmail('grace@example.net')).toBeNull();
     const countRow = site.services.db.prepare(`SELECT COUNT(*) FROM newsletter_sends s JOIN newsletter_subscribers u ON u.id = s.subscriber_id WHERE u.email = ?`).pluck().get('grace@example.net');
@@ -229,6 +232,17 @@ describe('newsletter over real SMTP', () => {
     sink.failNext(0);
     // The next run retries it.
     expect(await site.newsletter.sendLatest()).toMatchObject({ sent: 1, failed: [] });
+
+    // A permanent refusal (5xx) is reported after one try, not retried in the same run.
+    await subscribeAndConfirm('gone.mailbox@example.com');
+    sink.refuse('gone.mailbox@example.com');
+    const refused = await site.newsletter.sendLatest();
+    expect(refused?.failed).toEqual([
+      expect.objectContaining({ email: 'gone.mailbox@example.com', attempts: 1, error: expect.stringContaining('550') }),
+    ]);
+    // Cleared from the lists below: the reader unsubscribes.
+    const gone = subscribers.findByEmail('gone.mailbox@example.com');
+    subscribers.delete(gone?.id as number);
   });
 
   it('an unconfirmed sign-up expires after confirmDays: its link says so and it is deleted', async () => {
@@ -272,6 +286,21 @@ describe('newsletter over real SMTP', () => {
     }
     expect(last).toBe(429);
     expect(subscribers.findByEmail('burst12@example.com')).toBeNull();
+    // Another client address (Linux routes all of 127.0.0.0/8 to loopback) is not affected.
+    const fromOtherAddress = await new Promise<number>((resolve, reject) => {
+      const body = 'email=neighbour%40example.com';
+      const request = httpRequest(
+        `${site.origin}/newsletter/subscribe`,
+        { method: 'POST', localAddress: '127.0.0.2', headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': body.length } },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        },
+      );
+      request.on('error', reject);
+      request.end(body);
+    });
+    expect(fromOtherAddress).toBe(202);
   });
 
   it('the index and story pages carry the sign-up form', async () => {
@@ -373,5 +402,29 @@ describe('the service digest job', () => {
     const monday = await runDigestJob(deps, new Date('2026-03-09T08:00:30Z'));
     expect(monday.send).toMatchObject({ periodDate: '2026-03-09', sent: 2, failed: [] });
     expect(sink.messages.slice(1).map((mail) => mail.to[0]).sort()).toEqual(['early@example.com', 'later@example.com']);
+  });
+});
+
+describe('subscriber CSV', () => {
+  it('quotes per RFC 4180 and defuses spreadsheet formulas', async () => {
+    const { subscribersCsv } = await import('../src/http/newsletter/subscriber-export');
+    const row = (email: string) => ({ id: 1, email, nonce: 'n', status: 'confirmed' as const, createdAt: '2026-03-01T10:00:00.000Z', confirmedAt: '2026-03-01T10:05:00.000Z', confirmationSentAt: null });
+    expect(subscribersCsv([row('=HYPERLINK("http://x")@example.com'), row('plain@example.com')]).split('\r\n')).toEqual([
+      'email,subscribed_at,confirmed_at',
+      `"'=HYPERLINK(""http://x"")@example.com",2026-03-01T10:00:00.000Z,2026-03-01T10:05:00.000Z`,
+      'plain@example.com,2026-03-01T10:00:00.000Z,2026-03-01T10:05:00.000Z',
+      '',
+    ]);
+  });
+});
+
+describe('sign-up throttle key', () => {
+  it('is the IPv4 address, or the /64 network of an IPv6 address', async () => {
+    const { throttleKey } = await import('../src/http/newsletter/newsletter-routes');
+    expect(throttleKey('203.0.113.7')).toBe('203.0.113.7');
+    expect(throttleKey('::ffff:203.0.113.7')).toBe('203.0.113.7');
+    expect(throttleKey('2001:db8:1:2:aaaa::1')).toBe(throttleKey('2001:db8:1:2:bbbb:cccc:dddd:eeee'));
+    expect(throttleKey('2001:db8:1:2::1')).not.toBe(throttleKey('2001:db8:1:3::1'));
+    expect(throttleKey(undefined)).toBe('unknown');
   });
 });

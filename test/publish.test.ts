@@ -63,9 +63,12 @@ const hostileStories: Story[] = [
   }),
 ];
 
-/** What a reader should display for each title once the document is parsed. */
+/**
+ * What a reader should display for each title once the document is parsed. Titles are plain text:
+ * a tag opener becomes "‹" so no reader that renders titles as HTML can run it.
+ */
 const expectedTitles = [
-  'Sora clone <script>alert(1)</script> ships',
+  'Sora clone \u2039script>alert(1)\u2039/script> ships',
   'Tom & Jerry get "AI" \'remastered\' — café ünïcödé 🎬',
 ];
 
@@ -174,7 +177,7 @@ describe('renderFeed atom', () => {
 
   it('shows <script> only as escaped text', () => {
     expect(xml).not.toMatch(/<script/i);
-    expect(xml).toContain('Sora clone &lt;script&gt;alert(1)&lt;/script&gt; ships');
+    expect(xml).toContain('Sora clone \u2039script&gt;alert(1)\u2039/script&gt; ships');
   });
 
   it('keeps entry ids stable when a story is edited', () => {

@@ -24,7 +24,7 @@ const CHROMIUM_ARGS = [
 ];
 const EDITOR_TOKEN = 'browser-editor-token-0123456789';
 
-/** One story the model is unsure about (below the default 0.6 threshold), plus one with a hostile headline. */
+/** One story the model is unsure about (below the review site's threshold), plus one with a hostile headline. */
 const DESK_FEED = `<?xml version="1.0"?><rss version="2.0"><channel><title>Desk Daily</title><link>https://desk.example/</link><description>Mixed AI news</description>
 <item><title>Startup shows creative AI tool that animates still pictures</title><link>https://desk.example/animates</link><guid>desk-animates</guid><pubDate>Tue, 24 Nov 2026 07:00:00 GMT</pubDate><description>The demo turned a handful of photos into short moving scenes for social posts.</description></item>
 </channel></rss>`;

@@ -11,7 +11,15 @@
  * first-seen order, which is the order the old Map iterated, so every floating-point sum adds the
  * same numbers in the same order.
  */
+import type { GazetteerMatcher } from './gazetteer';
 import { BIGRAM_SEPARATOR, TextTokenizer, WordScanner } from './tokenize';
+
+/** The gazetteer's matcher and the feature index of each medium's hit (-1: no such feature). */
+export interface GazetteerFeatures {
+  matcher: GazetteerMatcher;
+  video: number;
+  image: number;
+}
 
 export interface SparseVector {
   /** Entries in use; the arrays may be longer when they are reused scratch buffers. */
@@ -58,6 +66,7 @@ export class FeatureCounter {
     private readonly termIndex: ReadonlyMap<string, number>,
     private readonly tokenizer: TextTokenizer,
     featureCount: number,
+    private readonly gazetteer: GazetteerFeatures | null = null,
   ) {
     this.bigramStarts = tokenizer.options.bigrams ? bigramFirstStems(termIndex) : null;
     this.counts = new Float64Array(featureCount);
@@ -70,7 +79,14 @@ export class FeatureCounter {
     const scanner = this.scanner;
     scanner.reset(text.toLowerCase());
     let previousStem: string | null = null;
+    const gazetteer = this.gazetteer;
+    gazetteer?.matcher.reset();
     for (let word = scanner.next(); word !== null; word = scanner.next()) {
+      if (gazetteer !== null) {
+        // Every word, stop words and numbers included: names such as "Gen 4" or "The Frost" need them.
+        const medium = gazetteer.matcher.push(word);
+        if (medium !== null && gazetteer[medium] >= 0) this.count(gazetteer[medium], weight);
+      }
       const feature = this.featureOf(word);
       if (feature === NOT_A_TERM) continue;
       if (feature !== NO_FEATURE) this.count(feature, weight);

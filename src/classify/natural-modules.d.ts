@@ -20,3 +20,8 @@ declare module 'natural/lib/natural/stemmers/porter_stemmer.js' {
 declare module 'natural/lib/natural/util/stopwords.js' {
   export const words: string[];
 }
+
+declare module 'natural/lib/natural/distance/levenshtein_distance.js' {
+  const distances: { DamerauLevenshteinDistance(source: string, target: string): number };
+  export default distances;
+}

@@ -6,6 +6,8 @@
 import type { LabelledText } from '../model';
 import { loadCorpus, normalizeTitle } from './corpus';
 import { evaluateClassifier, type EvaluationReport } from './evaluate';
+import type { GazetteerEntry } from './gazetteer';
+import { ordinaryVocabulary, suggestGazetteerEntries, type GazetteerSuggestion } from './gazetteer-suggestions';
 import { trainClassifier, type TfidfClassifier, type TrainOptions } from './tfidf-classifier';
 
 /** An editor's label is a deliberate correction, so it counts as this many corpus lines. */
@@ -17,6 +19,8 @@ export interface RetrainInput {
   editorExamples: readonly LabelledText[];
   /** Training options for the candidate; defaults to the current model's. */
   options?: TrainOptions;
+  /** The gazetteer as it is now on disk (it may have been edited since the current model was trained). */
+  gazetteer?: readonly GazetteerEntry[];
 }
 
 export interface RetrainResult {
@@ -29,6 +33,8 @@ export interface RetrainResult {
   adopted: boolean;
   /** Editor examples left out because their titles are held-out examples (training on them would inflate `after`). */
   skippedHeldOut: number;
+  /** Names in editor-labelled video/image stories that the gazetteer does not list yet. */
+  gazetteerSuggestions: GazetteerSuggestion[];
 }
 
 export function retrainWithEditorLabels(input: RetrainInput): RetrainResult {
@@ -52,8 +58,11 @@ export function retrainWithEditorLabels(input: RetrainInput): RetrainResult {
   const trainingSet = [...corpusExamples];
   for (let copy = 0; copy < EDITOR_EXAMPLE_WEIGHT; copy++) trainingSet.push(...editorExamples);
 
-  const candidate = trainClassifier(trainingSet, input.options ?? input.current.options);
+  const gazetteer = input.gazetteer ?? input.current.gazetteer;
+  const candidate = trainClassifier(trainingSet, input.options ?? input.current.options, { gazetteer });
   const before = evaluateClassifier(input.current, heldOut);
   const after = evaluateClassifier(candidate, heldOut);
-  return { candidate, before, after, adopted: after.macroF1 >= before.macroF1, skippedHeldOut };
+  const ordinary = ordinaryVocabulary([...train, ...heldOut]);
+  const gazetteerSuggestions = suggestGazetteerEntries(input.editorExamples, gazetteer, ordinary);
+  return { candidate, before, after, adopted: after.macroF1 >= before.macroF1, skippedHeldOut, gazetteerSuggestions };
 }

@@ -13,8 +13,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { LABELS, type Classification, type Label, type LabelledText } from '../model';
-import { loadCorpus } from './corpus';
+import { fitTemperature, type ScoredExample } from './calibration';
+import { loadCorpus, splitBucket } from './corpus';
 import { FeatureCounter, type SparseVector } from './feature-counter';
+import { GAZETTEER_MEDIA, GazetteerMatcher, nameWords, type GazetteerEntry } from './gazetteer';
 import { TextTokenizer } from './tokenize';
 
 export interface TrainOptions {
@@ -32,6 +34,13 @@ export interface TrainOptions {
   l2?: number;
   /** Seed for the per-epoch shuffle, so training is reproducible. */
   seed?: number;
+  /** Add one feature per gazetteer medium found in the text (needs a gazetteer when training). */
+  gazetteerFeatures?: boolean;
+  /**
+   * Folds of cross-validation on the training set used to fit the confidence temperature; 0 (or
+   * a training set too small to split) leaves the raw softmax.
+   */
+  calibrationFolds?: number;
 }
 
 export type ResolvedTrainOptions = Required<TrainOptions>;
@@ -50,6 +59,8 @@ export const DEFAULT_TRAIN_OPTIONS: ResolvedTrainOptions = {
   learningRate: 2,
   l2: 1e-4,
   seed: 1,
+  gazetteerFeatures: true,
+  calibrationFolds: 5,
 };
 
 export interface TfidfClassifier {
@@ -70,6 +81,15 @@ export interface TfidfClassifier {
   readonly trainingSize: number;
   readonly trainedAt: string;
   readonly tokenizer: TextTokenizer;
+  /** The names whose hits are features (empty when gazetteer features are off). */
+  readonly gazetteer: readonly GazetteerEntry[];
+  /** Label scores are divided by this before the softmax, so confidence tracks accuracy (see calibration.ts). */
+  readonly temperature: number;
+  /**
+   * Training only, never saved: each training example's calibrated probabilities from the
+   * cross-validation fold that did not train on it (eval's threshold table reads them).
+   */
+  readonly outOfFold?: readonly ScoredExample[];
 }
 
 /** A saved model that cannot be read: wrong format, wrong version or damaged. */
@@ -84,6 +104,13 @@ export const CLASSIFIER_FORMAT = 'genai-media-feeds/tfidf-logreg';
 export const CLASSIFIER_FORMAT_VERSION = 1;
 
 const MAX_EXPLAINING_TERMS = 5;
+
+/** Feature terms for gazetteer hits; stems and bigrams never contain ':' so these cannot clash. */
+export const GAZETTEER_TERMS: Record<(typeof GAZETTEER_MEDIA)[number], string> = { video: 'gazetteer:video', image: 'gazetteer:image' };
+/** What editors see among a prediction's terms when a gazetteer hit pushed it. */
+const GAZETTEER_SURFACES: Record<(typeof GAZETTEER_MEDIA)[number], string> = { video: 'known video product', image: 'known image product' };
+/** Fewer training examples than this are not split for calibration (folds would miss labels). */
+const MIN_EXAMPLES_TO_CALIBRATE = 60;
 
 function resolveOptions(options: TrainOptions | undefined): ResolvedTrainOptions {
   const resolved = { ...DEFAULT_TRAIN_OPTIONS, ...options };
@@ -130,7 +157,8 @@ function softmaxInPlace(scores: Float64Array): void {
   for (let i = 0; i < scores.length; i++) scores[i] /= sum;
 }
 
-function probabilities(model: TfidfClassifier, vector: SparseVector): Float64Array {
+/** Raw label scores (logits) before temperature and softmax. */
+function labelScores(model: Pick<TfidfClassifier, 'labels' | 'weights' | 'bias'>, vector: SparseVector): Float64Array {
   const scores = new Float64Array(model.labels.length);
   for (let label = 0; label < scores.length; label++) {
     const weights = model.weights[label];
@@ -138,6 +166,12 @@ function probabilities(model: TfidfClassifier, vector: SparseVector): Float64Arr
     for (let i = 0; i < vector.length; i++) score += weights[vector.indices[i]] * vector.values[i];
     scores[label] = score;
   }
+  return scores;
+}
+
+function probabilities(model: TfidfClassifier, vector: SparseVector): Float64Array {
+  const scores = labelScores(model, vector);
+  if (model.temperature !== 1) for (let label = 0; label < scores.length; label++) scores[label] /= model.temperature;
   softmaxInPlace(scores);
   return scores;
 }
@@ -162,12 +196,25 @@ function pickMostCommon(surfaceCounts: Map<string, number>): string {
   return best;
 }
 
-function buildVocabulary(examples: readonly LabelledText[], tokenizer: TextTokenizer, minDocumentFrequency: number): Vocabulary {
+function buildVocabulary(
+  examples: readonly LabelledText[],
+  tokenizer: TextTokenizer,
+  minDocumentFrequency: number,
+  matcher: GazetteerMatcher | null,
+): Vocabulary {
   const documentFrequency = new Map<string, number>();
   const surfaceCounts = new Map<string, Map<string, number>>();
+  for (const medium of GAZETTEER_MEDIA) surfaceCounts.set(GAZETTEER_TERMS[medium], new Map([[GAZETTEER_SURFACES[medium], 1]]));
   for (const example of examples) {
     const seenInDocument = new Set<string>();
     for (const text of [example.title, example.summary]) {
+      if (matcher !== null) {
+        matcher.reset();
+        for (const word of nameWords(text)) {
+          const medium = matcher.push(word);
+          if (medium !== null) seenInDocument.add(GAZETTEER_TERMS[medium]);
+        }
+      }
       const analyzed = tokenizer.analyzeWithSurfaces(text);
       analyzed.terms.forEach((term, i) => {
         seenInDocument.add(term);
@@ -246,19 +293,66 @@ function fitSoftmaxRegression(
   return { weights: unscaled, bias };
 }
 
-export function trainClassifier(examples: readonly LabelledText[], options?: TrainOptions): TfidfClassifier {
+/** What training knows besides the labelled examples. */
+export interface TrainingKnowledge {
+  /** Names and their medium; used when `gazetteerFeatures` is on. */
+  gazetteer?: readonly GazetteerEntry[];
+}
+
+function makeCounter(termIndex: ReadonlyMap<string, number>, tokenizer: TextTokenizer, featureCount: number, gazetteer: readonly GazetteerEntry[]): FeatureCounter {
+  const gazetteerFeatures =
+    gazetteer.length === 0
+      ? null
+      : { matcher: new GazetteerMatcher(gazetteer), video: termIndex.get(GAZETTEER_TERMS.video) ?? -1, image: termIndex.get(GAZETTEER_TERMS.image) ?? -1 };
+  return new FeatureCounter(termIndex, tokenizer, featureCount, gazetteerFeatures);
+}
+
+/**
+ * Out-of-fold label scores: the training set is cut into `folds` by title hash (so copies of one
+ * story stay in one fold), and each fold is scored by a model trained on the others.
+ */
+function crossValidatedScores(
+  examples: readonly LabelledText[],
+  options: ResolvedTrainOptions,
+  knowledge: TrainingKnowledge,
+): { scores: Float64Array; label: number }[] | null {
+  const folds = options.calibrationFolds;
+  if (folds < 2 || examples.length < MIN_EXAMPLES_TO_CALIBRATE) return null;
+  const foldOf = examples.map((example) => splitBucket(example.title) % folds);
+  const scored: { scores: Float64Array; label: number }[] = [];
+  for (let fold = 0; fold < folds; fold++) {
+    const trainPart = examples.filter((_, i) => foldOf[i] !== fold);
+    const testPart = examples.filter((_, i) => foldOf[i] === fold);
+    if (testPart.length === 0 || new Set(trainPart.map((example) => example.label)).size < 2) return null;
+    const foldModel = trainClassifier(trainPart, { ...options, calibrationFolds: 0 }, knowledge);
+    const counter = counterFor(foldModel);
+    for (const example of testPart) {
+      const vector = vectorize(counter, example, options.titleWeight, foldModel.idf, true);
+      scored.push({ scores: labelScores(foldModel, vector), label: LABELS.indexOf(example.label) });
+    }
+  }
+  return scored;
+}
+
+export function trainClassifier(examples: readonly LabelledText[], options?: TrainOptions, knowledge: TrainingKnowledge = {}): TfidfClassifier {
   const resolved = resolveOptions(options);
   const distinctLabels = new Set(examples.map((example) => example.label));
   if (distinctLabels.size < 2) {
     throw new RangeError(`training needs examples of at least two labels; got ${examples.length} examples of [${[...distinctLabels].join(', ')}]`);
   }
+  const gazetteer = resolved.gazetteerFeatures ? (knowledge.gazetteer ?? []) : [];
   const tokenizer = new TextTokenizer({ bigrams: resolved.bigrams });
-  const vocabulary = buildVocabulary(examples, tokenizer, resolved.minDocumentFrequency);
-  const counter = new FeatureCounter(vocabulary.termIndex, tokenizer, vocabulary.terms.length);
+  const vocabulary = buildVocabulary(examples, tokenizer, resolved.minDocumentFrequency, gazetteer.length > 0 ? new GazetteerMatcher(gazetteer) : null);
+  const counter = makeCounter(vocabulary.termIndex, tokenizer, vocabulary.terms.length, gazetteer);
   const vectors = examples.map((example) => vectorize(counter, example, resolved.titleWeight, vocabulary.idf, false));
   const labelIndices = examples.map((example) => LABELS.indexOf(example.label));
   const { weights, bias } = fitSoftmaxRegression(vectors, labelIndices, vocabulary.terms.length, resolved);
+  const outOfFoldScores = crossValidatedScores(examples, resolved, knowledge);
+  const temperature = outOfFoldScores === null ? 1 : fitTemperature(outOfFoldScores);
   return {
+    gazetteer,
+    temperature,
+    outOfFold: outOfFoldScores?.map(({ scores, label }) => ({ probabilities: calibrated(scores, temperature), label })),
     options: resolved,
     labels: LABELS,
     termIndex: vocabulary.termIndex,
@@ -318,10 +412,21 @@ const countersByModel = new WeakMap<TfidfClassifier, FeatureCounter>();
 function counterFor(model: TfidfClassifier): FeatureCounter {
   let counter = countersByModel.get(model);
   if (counter === undefined) {
-    counter = new FeatureCounter(model.termIndex, model.tokenizer, model.terms.length);
+    counter = makeCounter(model.termIndex, model.tokenizer, model.terms.length, model.gazetteer);
     countersByModel.set(model, counter);
   }
   return counter;
+}
+
+function calibrated(scores: Float64Array, temperature: number): Float64Array {
+  const copy = Float64Array.from(scores, (score) => score / temperature);
+  softmaxInPlace(copy);
+  return copy;
+}
+
+/** The calibrated probability of each label (LABELS order) for a text. */
+export function classifyProbabilities(model: TfidfClassifier, text: { title: string; summary: string }): Float64Array {
+  return probabilities(model, vectorize(counterFor(model), text, model.options.titleWeight, model.idf, true));
 }
 
 export function classifyText(model: TfidfClassifier, text: { title: string; summary: string }): Classification {
@@ -352,6 +457,10 @@ interface SerializedClassifier {
   idf: number[];
   weights: number[][];
   bias: number[];
+  /** Optional: models saved before calibration read as 1. */
+  temperature?: number;
+  /** Optional: models saved before the gazetteer read as none. */
+  gazetteer?: GazetteerEntry[];
 }
 
 export function serializeClassifier(model: TfidfClassifier): string {
@@ -367,6 +476,8 @@ export function serializeClassifier(model: TfidfClassifier): string {
     idf: Array.from(model.idf),
     weights: model.weights.map((weights) => Array.from(weights)),
     bias: Array.from(model.bias),
+    temperature: model.temperature,
+    gazetteer: [...model.gazetteer],
   };
   return JSON.stringify(serialized);
 }
@@ -416,7 +527,13 @@ export function deserializeClassifier(json: string, source?: string): TfidfClass
     typeof data.trainedAt === 'string' &&
     typeof savedOptions.titleWeight === 'number' &&
     savedOptions.titleWeight > 0 &&
-    typeof savedOptions.bigrams === 'boolean';
+    typeof savedOptions.bigrams === 'boolean' &&
+    (data.temperature === undefined || (typeof data.temperature === 'number' && data.temperature > 0 && Number.isFinite(data.temperature))) &&
+    (data.gazetteer === undefined ||
+      (Array.isArray(data.gazetteer) &&
+        data.gazetteer.every(
+          (entry) => typeof entry?.name === 'string' && (GAZETTEER_MEDIA as readonly string[]).includes(entry.medium) && typeof entry.kind === 'string',
+        )));
   if (!wellFormed) throw new ClassifierFormatError('saved classifier is damaged (missing or mismatched arrays)', source);
 
   const terms = data.terms as string[];
@@ -432,6 +549,8 @@ export function deserializeClassifier(json: string, source?: string): TfidfClass
     trainingSize: data.trainingSize as number,
     trainedAt: data.trainedAt as string,
     tokenizer: new TextTokenizer({ bigrams: options.bigrams }),
+    gazetteer: data.gazetteer ?? [],
+    temperature: data.temperature ?? 1,
   };
 }
 
@@ -461,9 +580,10 @@ export function loadOrTrainClassifier(
   modelPath: string,
   corpusDir: string,
   options?: TrainOptions,
+  knowledge?: TrainingKnowledge,
 ): { model: TfidfClassifier; trainedNow: boolean } {
   if (existsSync(modelPath)) return { model: loadClassifier(modelPath), trainedNow: false };
-  const model = trainClassifier(loadCorpus(corpusDir).train, options);
+  const model = trainClassifier(loadCorpus(corpusDir).train, options, knowledge);
   saveClassifier(model, modelPath);
   return { model, trainedNow: true };
 }

@@ -1,4 +1,6 @@
 import { formatEvaluation } from '../classify/evaluate';
+import { loadGazetteerIfPresent } from '../classify/gazetteer';
+import { formatSuggestions, type GazetteerSuggestion } from '../classify/gazetteer-suggestions';
 import { retrainWithEditorLabels } from '../classify/retrain';
 import { saveClassifier } from '../classify/tfidf-classifier';
 import type { Services } from '../services';
@@ -8,6 +10,8 @@ export interface RetrainOutcome {
   beforeMacroF1: number;
   afterMacroF1: number;
   editorExamples: number;
+  /** Names from editor-labelled stories not yet in the gazetteer: `{name, medium, stories}`. */
+  gazetteerSuggestions: GazetteerSuggestion[];
 }
 
 /**
@@ -20,6 +24,7 @@ export function retrainModel(services: Services, out: NodeJS.WritableStream): Re
     current: services.classifier.model,
     corpusDir: services.config.classifier.corpusDir,
     editorExamples,
+    gazetteer: loadGazetteerIfPresent(services.config.classifier.gazetteerPath),
   });
   out.write(`Editor examples: ${editorExamples.length} (${result.skippedHeldOut} skipped: held-out titles)\n\n`);
   out.write(`Current model on the held-out split:\n${formatEvaluation(result.before)}\n\n`);
@@ -31,7 +36,9 @@ export function retrainModel(services: Services, out: NodeJS.WritableStream): Re
   } else {
     out.write(`Kept the current model: the retrained one scores lower (macro-F1 ${result.after.macroF1.toFixed(3)} < ${result.before.macroF1.toFixed(3)})\n`);
   }
+  out.write(`\n${formatSuggestions(result.gazetteerSuggestions)}\n`);
   return {
+    gazetteerSuggestions: result.gazetteerSuggestions,
     adopted: result.adopted,
     beforeMacroF1: result.before.macroF1,
     afterMacroF1: result.after.macroF1,

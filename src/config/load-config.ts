@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { z } from 'zod';
 import type { FeedSource } from '../model';
 import { configSchema, type AppConfig } from './schema';
+import { unknownKeyProblems } from './unknown-keys';
 
 export class ConfigError extends Error {
   constructor(
@@ -36,9 +37,10 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 }
 
 function parsePort(raw: string, variable: string, file: string): number {
-  const port = Number(raw);
+  // Decimal digits only: Number() would also take "0x5A1F", "1e3" or " 80 ".
+  const port = /^[0-9]{1,5}$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new ConfigError(file, [`${variable}="${raw}" is not a TCP port (0-65535)`]);
+    throw new ConfigError(file, [`${variable}="${raw}" is not a TCP port: use a decimal number 1-65535 (0 picks a free port)`]);
   }
   return port;
 }
@@ -80,8 +82,10 @@ export function buildConfig(raw: unknown, options: { file: string; baseDir: stri
   }
   const withEnv = applyEnvironment(raw as Record<string, unknown>, options.env, options.file);
   const result = configSchema.safeParse(withEnv);
-  if (!result.success) {
-    throw new ConfigError(options.file, result.error.issues.map(describeIssue));
+  // A misspelt key would otherwise be dropped silently and its setting keep the default.
+  const unknown = unknownKeyProblems(configSchema, withEnv);
+  if (!result.success || unknown.length > 0) {
+    throw new ConfigError(options.file, [...unknown, ...(result.success ? [] : result.error.issues.map(describeIssue))]);
   }
   const config = result.data;
   const resolvePath = (p: string) => (path.isAbsolute(p) ? p : path.resolve(options.baseDir, p));
@@ -90,10 +94,14 @@ export function buildConfig(raw: unknown, options: { file: string; baseDir: stri
   const publicBaseUrl = (baseUrl ?? ownOrigin).replace(/\/+$/, '');
   return {
     ...config,
-    database: { path: config.database.path === ':memory:' ? ':memory:' : resolvePath(config.database.path) },
+    database: {
+      ...config.database,
+      path: config.database.path === ':memory:' ? ':memory:' : resolvePath(config.database.path),
+    },
     classifier: {
       modelPath: resolvePath(config.classifier.modelPath),
       corpusDir: resolvePath(config.classifier.corpusDir),
+      gazetteerPath: config.classifier.gazetteerPath === null ? null : resolvePath(config.classifier.gazetteerPath),
     },
     demoDir: config.demoDir === null ? null : resolvePath(config.demoDir),
     newsletter: { ...config.newsletter, outboxDir: resolvePath(config.newsletter.outboxDir) },

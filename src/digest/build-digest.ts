@@ -37,6 +37,17 @@ export class DigestPeriodNotOverError extends Error {
   }
 }
 
+/** A digest asked for a moment later than now: it would be dated in the future and freeze the schedule. */
+export class DigestDateInFutureError extends Error {
+  constructor(
+    readonly at: Date,
+    readonly now: Date,
+  ) {
+    super(`${at.toISOString()} is later than now (${now.toISOString()}); a digest can only be built for a period that is over`);
+    this.name = 'DigestDateInFutureError';
+  }
+}
+
 export interface DigestBuildResult {
   digest: Digest;
   /** False when the issue was already stored and is returned as it was. */
@@ -76,9 +87,25 @@ export class DigestBuilder {
     });
   }
 
-  /** The issue for the latest period that is over at `at`. */
-  buildLatest(at: Date = new Date()): DigestBuildResult {
-    return this.buildDigest(latestCompletedPeriod(this.deps.schedule, at).end, at);
+  /**
+   * The issue for the latest period that is over at `at` (default now). `at` later than `now` is
+   * refused (DigestDateInFutureError): "over" is always judged against the real clock.
+   */
+  buildLatest(at: Date = new Date(), now: Date = new Date()): DigestBuildResult {
+    if (at.getTime() > now.getTime()) throw new DigestDateInFutureError(at, now);
+    return this.buildDigest(latestCompletedPeriod(this.deps.schedule, at).end, now);
+  }
+
+  /**
+   * Removes the stored issue of the latest period over at `at` and builds it again from the stories
+   * as they are now (an operator's correction: e.g. after fixing labels). Same refusal of future dates.
+   */
+  rebuildLatest(at: Date = new Date(), now: Date = new Date()): DigestBuildResult & { removed: boolean } {
+    if (at.getTime() > now.getTime()) throw new DigestDateInFutureError(at, now);
+    const end = latestCompletedPeriod(this.deps.schedule, at).end;
+    const stored = this.deps.digests.findByPeriodEnd(end);
+    if (stored !== null) this.deps.digests.remove([stored], now.toISOString());
+    return { ...this.buildDigest(end, now), removed: stored !== null };
   }
 
   /**
@@ -87,7 +114,8 @@ export class DigestBuilder {
    * not a back catalogue.
    */
   buildDue(now: Date = new Date()): DigestBuildResult[] {
-    const newestStored = this.deps.digests.newestPeriodEnd();
+    // An issue dated after now (built by an older version from a future date) must not stop the schedule.
+    const newestStored = this.deps.digests.newestPeriodEnd(now);
     const ends: Date[] = [];
     let period = latestCompletedPeriod(this.deps.schedule, now);
     while (ends.length < MAX_CATCH_UP_PERIODS) {

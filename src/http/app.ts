@@ -10,10 +10,14 @@ import type { NextFunction, Request, Response } from 'express';
 import type { FeedHealth, PublishedStoryReader } from '../model';
 import type { SiteInfo } from '../publish/feed-builder';
 import { FeedCache } from '../publish/feed-cache';
+import { StoreBusyError } from '../store/write-transaction';
 import { createDemoRouter } from './demo-route';
 import { createFeedRouter } from './feed-routes';
 import { createHealthRouter } from './health-route';
 import { createIndexRouter } from './index-page';
+import type { ServiceMetrics } from '../metrics/service-metrics';
+import { createMetricsRouter, observeRequests } from './metrics-route';
+import type { ResponseMemo } from './response-memo';
 import { securityHeaders } from './security-headers';
 
 export interface HttpLogger {
@@ -32,6 +36,12 @@ export interface AppDeps {
   extraRouters?: express.Router[];
   /** Routers serving more specific /feeds/... paths (e.g. /feeds/digest.rss), mounted before the generic feed route. */
   feedRouters?: express.Router[];
+  /** Express "trust proxy" (config `server.trustProxy`): lets req.ip / req.secure come from a reverse proxy. */
+  trustProxy?: boolean | number | string | string[];
+  /** Public responses kept per data version and answered before Express (withHotPath); none when omitted. */
+  responseMemo?: ResponseMemo;
+  /** Prometheus counters: observes routed requests and serves GET /metrics; none when omitted. */
+  metrics?: ServiceMetrics;
   /** Rendered feed bodies kept in memory (default 64: 3 categories x 3 formats x a few pages, two versions). */
   feedCacheEntries?: number;
 }
@@ -46,8 +56,15 @@ export function createApp(deps: AppDeps): express.Express {
   const logger = deps.logger ?? stderrJsonLogger;
   const app = express();
   app.disable('x-powered-by');
+  if (deps.trustProxy !== undefined) app.set('trust proxy', deps.trustProxy);
 
   app.use(securityHeaders);
+  // After the security headers (the memo keeps them with the body), before every route.
+  if (deps.responseMemo) app.use(deps.responseMemo.capture());
+  if (deps.metrics) {
+    app.use(observeRequests(deps.metrics));
+    app.use(createMetricsRouter(deps.metrics));
+  }
   app.use(createIndexRouter({ reader: deps.reader, site: deps.site }));
   for (const router of deps.feedRouters ?? []) app.use(router);
   app.use(createFeedRouter({ reader: deps.reader, site: deps.site, cache: new FeedCache(deps.feedCacheEntries ?? 64) }));
@@ -82,6 +99,10 @@ interface HttpishError {
 
 function errorHandler(logger: HttpLogger) {
   return (err: unknown, req: Request, res: Response, next: NextFunction): void => {
+    if (err instanceof StoreBusyError && !res.headersSent) {
+      sendBusy(err, req, res, logger);
+      return;
+    }
     const httpish = (typeof err === 'object' && err !== null ? err : {}) as HttpishError;
     const declared = Number(httpish.status ?? httpish.statusCode);
     // Client errors raised by middleware (malformed JSON body, payload too large) keep their status.
@@ -111,6 +132,21 @@ function errorHandler(logger: HttpLogger) {
     }
     res.status(status).type('html').send(messagePage(status === 500 ? 'Server error' : 'Bad request', escapeHtml(message)));
   };
+}
+
+/**
+ * Another process held the database's write lock past the busy timeout: nothing was saved, so the
+ * client is told to retry (an editor's decision must never be silently lost).
+ */
+function sendBusy(err: StoreBusyError, req: Request, res: Response, logger: HttpLogger): void {
+  logger.info('write refused: database busy', { method: req.method, path: req.path, operation: err.operation });
+  res.setHeader('Retry-After', String(err.retryAfterSeconds));
+  const message = `The database is busy with another writer (e.g. a fetch run); nothing was changed. Try again in ${err.retryAfterSeconds} s.`;
+  if (isApiPath(req) || (req.get('accept') ?? '').includes('application/json')) {
+    res.status(503).json({ error: 'busy', message });
+    return;
+  }
+  res.status(503).type('html').send(messagePage('Busy, nothing was changed', escapeHtml(message)));
 }
 
 /** `bodyHtml` must already be safe HTML. */

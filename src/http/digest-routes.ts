@@ -24,6 +24,7 @@ import { feedEtags, httpDate } from '../publish/etag';
 import { FEED_FORMATS, FEED_FORMAT_NAMES, FEED_MEDIA_TYPES, isFeedFormat, type SiteInfo } from '../publish/feed-builder';
 import { FeedCache, type EncodedFeed } from '../publish/feed-cache';
 import type { DigestsRepository } from '../store/digests-repository';
+import { DIGEST_PAGE_CACHE_CONTROL } from './cache-policy';
 import { sendCachedFeed } from './send-cached-feed';
 import { renderPageShell } from './story-page';
 import { toFeedText } from '../publish/xml-safe-text';
@@ -86,7 +87,7 @@ export function createDigestRouter(deps: DigestRouteDeps): express.Router {
         `<link rel="alternate" type="${FEED_MEDIA_TYPES[format]}" title="${escapeHtml(`${digestFeedTitle(site)} (${FEED_FORMAT_NAMES[format]})`)}" href="${escapeHtml(site.baseUrl + digestFeedPath(format))}">`,
     ).join('\n');
     // Issues never change, so caches may keep them for a day.
-    res.setHeader('Cache-Control', 'public, max-age=86400');
+    res.setHeader('Cache-Control', DIGEST_PAGE_CACHE_CONTROL);
     res
       .type('html')
       .send(

@@ -7,6 +7,8 @@
  */
 import express from 'express';
 import type { FeedHealth, FeedState } from '../model';
+import { HEALTH_CACHE_CONTROL, HEALTH_MEMO_TTL_MS } from './cache-policy';
+import type { ResponseMemoLocals } from './response-memo';
 
 export type FeedHealthStatus = 'ok' | 'failing' | 'pending' | 'disabled';
 
@@ -25,6 +27,8 @@ export interface FeedHealthEntry extends PublicFetchState {
   status: FeedHealthStatus;
   itemCount: number;
   lastItemAt: string | null;
+  /** Set when the last document was broken (e.g. truncated) and only its complete items were read: what was wrong. */
+  repaired: string | null;
 }
 
 export interface HealthReport {
@@ -69,6 +73,7 @@ function feedHealthEntry({ feed, state, itemCount, lastItemAt }: FeedHealth): Fe
     disabledReason: state.disabledReason,
     itemCount,
     lastItemAt,
+    repaired: state.lastRepair,
   };
 }
 
@@ -87,7 +92,9 @@ function feedStatus({ feed, state }: FeedHealth): FeedHealthStatus {
 export function createHealthRouter(feedHealth: () => FeedHealth[], now: () => Date = () => new Date()): express.Router {
   const router = express.Router();
   router.get('/health', (_req, res) => {
-    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Cache-Control', HEALTH_CACHE_CONTROL);
+    // Under load many monitors and dashboards share one report a second (response-memo.ts).
+    (res.locals as ResponseMemoLocals).responseMemoTtlMs = HEALTH_MEMO_TTL_MS;
     res.status(200).json(buildHealthReport(feedHealth(), now()));
   });
   return router;

@@ -18,6 +18,8 @@ import {
 } from '../publish/feed-builder';
 import { toFeedText } from '../publish/xml-safe-text';
 import { renderSignupForm } from './newsletter/signup-form';
+import { PAGE_CACHE_CONTROL } from './cache-policy';
+import { STORY_IMAGE_CSS, storyImageHtml } from './story-image';
 
 export const INDEX_STORY_COUNT = 10;
 
@@ -30,8 +32,8 @@ export function createIndexRouter(deps: IndexPageDeps): express.Router {
   const router = express.Router();
   router.get('/', (_req, res) => {
     const stories = deps.reader.listPublishedStories({ category: 'all', limit: INDEX_STORY_COUNT, offset: 0 });
-    // Short-lived: the page shows the newest stories; Express adds a weak ETag for revalidation.
-    res.setHeader('Cache-Control', 'public, max-age=60');
+    // Short-lived: the page shows the newest stories. Kept per data version by the response memo.
+    res.setHeader('Cache-Control', PAGE_CACHE_CONTROL);
     res.type('html').send(renderIndexPage(deps.site, stories));
   });
   return router;
@@ -98,7 +100,8 @@ function feedTable(site: SiteInfo): string {
 function latestStories(stories: Story[]): string {
   if (stories.length === 0) return '<p class="empty">No stories published yet. The first ones appear after the next fetch run.</p>';
   const items = stories.map((story) => {
-    const title = escapeHtml(toFeedText(story.title) || 'Untitled story');
+    const text = toFeedText(story.title) || 'Untitled story';
+    const title = escapeHtml(text);
     // Our story page (category, every outlet, related reads) links on to the original article.
     const headline = `<a href="/stories/${story.id}">${title}</a>`;
     const outlets = [...new Set(story.outlets.map((outlet) => toFeedText(outlet.feedName)).filter((name) => name !== ''))];
@@ -111,7 +114,7 @@ function latestStories(stories: Story[]): string {
       when,
       outlets.length > 0 ? `Reported by ${escapeHtml(outlets.join(', '))}` : '',
     ].filter((part) => part !== '');
-    return `<li><h3>${headline}</h3><p class="meta">${meta.join(' · ')}</p></li>`;
+    return `<li class="with-thumb">${storyImageHtml(story, text, 'thumb')}<div><h3>${headline}</h3><p class="meta">${meta.join(' · ')}</p></div></li>`;
   });
   return `<ol class="stories">\n${items.join('\n')}\n</ol>`;
 }
@@ -138,4 +141,4 @@ code{font-size:.9em}
 .label{display:inline-block;padding:0 .45rem;border-radius:.6rem;font-size:.78rem;border:1px solid var(--line)}
 .label-video{background:#e7f0ff;color:#1d3f91}
 .label-image{background:#fdeefa;color:#7a1f66}
-`;
+${STORY_IMAGE_CSS}`;

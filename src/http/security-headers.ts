@@ -11,7 +11,8 @@ export const DEFAULT_CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "style-src 'self' 'unsafe-inline'",
   "script-src 'self'",
-  "img-src 'self' data:",
+  // Story images are hotlinked from the outlets' own hosts (see http/story-image.ts).
+  "img-src 'self' data: https: http:",
   "connect-src 'self'",
   "form-action 'self'",
   "base-uri 'none'",

@@ -10,6 +10,8 @@
  */
 import type { Request, Response } from 'express';
 import { evaluateConditional } from '../publish/etag';
+import { FEED_CACHE_CONTROL } from './cache-policy';
+import type { ResponseMemoLocals } from './response-memo';
 import {
   encodeFeed,
   FEED_CONTENT_CODINGS,
@@ -19,8 +21,6 @@ import {
   type FeedContentCoding,
 } from '../publish/feed-cache';
 
-/** Clients and shared caches may reuse a feed for five minutes without asking again. */
-const FEED_CACHE_CONTROL = 'public, max-age=300';
 
 export interface CachedFeedSource {
   /** Selects the cache entry; must include the current publication version. */
@@ -67,6 +67,8 @@ export function sendCachedFeed(req: Request, res: Response, cache: FeedCache<Enc
     entry = encodeFeed(source.render(), etagsByCoding!);
     cache.set(source.key, entry);
   }
+  // The response memo keeps every coding of this body, not just the one this client asked for.
+  (res.locals as ResponseMemoLocals).encodedRepresentations = entry;
   const representation = entry.representations[coding];
   headers['Content-Type'] = source.contentType;
   headers['Content-Length'] = representation.body.length;

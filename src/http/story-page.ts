@@ -19,8 +19,10 @@ import {
   type SiteInfo,
 } from '../publish/feed-builder';
 import { toFeedText } from '../publish/xml-safe-text';
+import { PAGE_CACHE_CONTROL } from './cache-policy';
 import { isPublishedLabel, RELATED_STORY_COUNT } from '../stories/related';
 import { renderSignupForm } from './newsletter/signup-form';
+import { STORY_IMAGE_CSS, storyImageHtml, storyImageMetaTags } from './story-image';
 
 export interface StoryPageDeps {
   /** StoriesRepository satisfies this. */
@@ -48,7 +50,7 @@ export function createStoryPageRouter(deps: StoryPageDeps): express.Router {
       return;
     }
     const related = deps.related.findRelated(story, RELATED_STORY_COUNT);
-    res.setHeader('Cache-Control', 'public, max-age=60');
+    res.setHeader('Cache-Control', PAGE_CACHE_CONTROL);
     res.type('html').send(renderStoryPage(deps.site, story, related));
   });
   return router;
@@ -86,8 +88,9 @@ function outletList(story: Story): string {
 function relatedList(related: Story[]): string {
   if (related.length === 0) return '<p class="muted">No other stories in this category yet.</p>';
   const items = related.map((story) => {
-    const title = escapeHtml(toFeedText(story.title) || 'Untitled story');
-    return `<li><a href="/stories/${story.id}">${title}</a><span class="meta">${dateTag(story.publishedAt)}</span></li>`;
+    const text = toFeedText(story.title) || 'Untitled story';
+    const title = escapeHtml(text);
+    return `<li class="with-thumb">${storyImageHtml(story, text, 'thumb')}<div><a href="/stories/${story.id}">${title}</a><span class="meta">${dateTag(story.publishedAt)}</span></div></li>`;
   });
   return `<ol class="related">${items.join('')}</ol>`;
 }
@@ -104,11 +107,13 @@ export function renderStoryPage(site: SiteInfo, story: Story, related: Story[]):
   ).join('\n');
   const head = `<link rel="canonical" href="${escapeHtml(storyPageUrl(site, story.id))}">
 <meta name="description" content="${escapeHtml(summary.slice(0, 300))}">
+${storyImageMetaTags(story, title, summary)}
 ${feedLinks}`;
   const body = `<p class="crumbs"><a href="/">${escapeHtml(toFeedText(site.title))}</a></p>
 <article>
 <p class="meta"><a class="label label-${label}" href="${escapeHtml(feedPath(label, 'rss'))}">${escapeHtml(CATEGORY_NAMES[label])}</a> · ${dateTag(story.publishedAt)}</p>
 <h1>${escapeHtml(title)}</h1>
+${storyImageHtml(story, title, 'lead')}
 ${summary !== '' ? `<p class="summary">${escapeHtml(summary)}</p>` : ''}
 ${original !== null ? `<p><a class="original" href="${escapeHtml(original)}" rel="noopener">Read the original article</a></p>` : ''}
 <h2>Covered by ${story.outlets.length} outlet${story.outlets.length === 1 ? '' : 's'}</h2>
@@ -170,4 +175,5 @@ a{color:var(--accent)}
 .label-video{background:#e7f0ff;color:#1d3f91}
 .label-image{background:#fdeefa;color:#7a1f66}
 footer{margin-top:2.5rem}
-`;
+.related{list-style:none;padding-left:0}
+${STORY_IMAGE_CSS}`;

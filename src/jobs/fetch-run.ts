@@ -115,7 +115,7 @@ async function runOne(source: FeedSource, state: FeedState | null, deps: FetchRu
     const result = stories.ingestFeedItems(
       source.id,
       candidates,
-      { feedId: source.id, at: startedAt.toISOString(), etag: outcome.etag, lastModified: outcome.lastModified },
+      { feedId: source.id, at: startedAt.toISOString(), etag: outcome.etag, lastModified: outcome.lastModified, repaired: parsed.repaired },
       { categoryHint: source.categoryHint },
     );
     log.info('fetched', {
@@ -126,6 +126,7 @@ async function runOne(source: FeedSource, state: FeedState | null, deps: FetchRu
       joined_stories: result.joined,
       known: result.alreadyStored,
       skipped: parsed.skipped,
+      repaired: parsed.repaired,
       ms: Date.now() - startedAt.getTime(),
     });
     return { feedId: source.id, kind: 'stored', ...result };

@@ -2,11 +2,14 @@ import { createHash } from 'node:crypto';
 import Parser from 'rss-parser';
 import { canonicalizeParsedUrl } from '../dedupe/canonical-url';
 import type { FeedSource, NormalizedItem } from '../model';
+import { FeedStructureError, shapeFeedTree } from './feed-tree-shape';
 import { chooseItemDate } from './item-date';
+import { escapeUnpairedTags } from './literal-tags';
 import { htmlToPlainText, truncateOnWord } from './plain-text';
 import { prepareFeedXml } from './prepare-xml';
+import { recoverCompleteItems } from './recover-items';
 import { xmlLeadImage, type XmlImageFields } from './xml-lead-image';
-import { parseXmlTree } from './xml-tree';
+import { readXmlTree } from './xml-tree';
 
 export interface ParseError {
   code: 'malformed' | 'not-a-feed' | 'empty';
@@ -20,6 +23,8 @@ export type ParseResult =
       items: NormalizedItem[];
       /** Items not returned: unusable (neither title nor link) or beyond maxItems. */
       skipped: number;
+      /** Set when the document was broken and only the items before the break were read: what was wrong. */
+      repaired: string | null;
     }
   | { ok: false; error: ParseError };
 
@@ -97,7 +102,7 @@ function nonEmpty(text: string | null | undefined): string | null {
 function cleanInline(value: unknown, maxChars: number): string | null {
   const text = textOf(value);
   if (text === null) return null;
-  return nonEmpty(truncateOnWord(htmlToPlainText(text), maxChars));
+  return nonEmpty(truncateOnWord(htmlToPlainText(escapeUnpairedTags(text)), maxChars));
 }
 
 function absoluteHttpUrl(raw: string | null, base: string): URL | null {
@@ -254,22 +259,69 @@ function createFeedParser(): Parser<Record<string, unknown>, RawItem> {
   if (!xml2jsParser || typeof xml2jsParser.parseString !== 'function') return parser;
   internals.xmlParser = {
     parseString(xml, callback) {
-      const tree = parseXmlTree(xml);
-      if (tree === null) return xml2jsParser.parseString(xml, callback);
+      // Either tree is put into the shape rss-parser reads (or refused with a named error) first.
+      const shaped = (error: unknown, tree: unknown): void => {
+        if (error || !tree || typeof tree !== 'object') return callback(error, tree);
+        let result: unknown;
+        try {
+          result = shapeFeedTree(tree as Record<string, unknown>);
+        } catch (shapeError) {
+          return callback(shapeError, null);
+        }
+        callback(null, result);
+      };
+      const tree = readXmlTree(xml);
+      if (tree === null) return xml2jsParser.parseString(xml, shaped);
+      if (tree instanceof Error) return callback(tree, null);
       // Synchronous like xml2js: an exception thrown while rss-parser reads the tree rejects the parse.
-      callback(null, tree);
+      shaped(null, tree);
       return undefined;
     },
   };
   return parser;
 }
 
+/** Errors thrown by rss-parser's own code rather than reported about the XML: never shown as they are. */
+function isInternalError(err: unknown): boolean {
+  return err instanceof TypeError || err instanceof RangeError || err instanceof ReferenceError || err instanceof SyntaxError;
+}
+
 function describeParserError(err: unknown, documentUrl: string): ParseError {
+  if (err instanceof FeedStructureError) return { code: 'not-a-feed', message: `${err.message} (${documentUrl})` };
+  if (isInternalError(err)) {
+    return {
+      code: 'malformed',
+      message: `Unreadable feed at ${documentUrl}: its elements are not laid out as an RSS, RDF or Atom feed`,
+    };
+  }
   const message = err instanceof Error ? err.message : String(err);
   if (/not recognized as RSS/i.test(message)) {
     return { code: 'not-a-feed', message: `${documentUrl} is XML but not an RSS, RDF or Atom feed` };
   }
   return { code: 'malformed', message: `Malformed feed XML at ${documentUrl}: ${message.split('\n').join(' ')}` };
+}
+
+type ParsedFeed = Awaited<ReturnType<Parser<Record<string, unknown>, RawItem>['parseString']>>;
+
+/** rss-parser's result for a prepared document, or the error, described. */
+async function readFeed(xml: string, documentUrl: string): Promise<{ ok: true; feed: ParsedFeed } | { ok: false; error: ParseError; cause: unknown }> {
+  try {
+    return { ok: true, feed: await createFeedParser().parseString(xml) };
+  } catch (err) {
+    return { ok: false, error: describeParserError(err, documentUrl), cause: err };
+  }
+}
+
+/**
+ * A broken document's complete items: read again up to its last complete item, when the XML
+ * itself is what failed (not a document that is no feed at all), and when that gives any item.
+ */
+async function readRecovered(xml: string, documentUrl: string): Promise<{ feed: ParsedFeed; problem: string } | null> {
+  const recovered = recoverCompleteItems(xml);
+  if (recovered === null) return null;
+  const second = await readFeed(recovered.xml, documentUrl);
+  if (!second.ok || !Array.isArray(second.feed.items) || second.feed.items.length === 0) return null;
+  return { feed: second.feed, problem: recovered.problem };
 }
 
 /**
@@ -286,12 +338,17 @@ export async function parseFeedDocument(
   const prepared = prepareFeedXml(xml);
   if (!prepared.ok) return { ok: false, error: { ...prepared.error, message: `${prepared.error.message} (${documentUrl})` } };
 
-  const parser = createFeedParser();
-  let parsed: Awaited<ReturnType<typeof parser.parseString>>;
-  try {
-    parsed = await parser.parseString(prepared.xml);
-  } catch (err) {
-    return { ok: false, error: describeParserError(err, documentUrl) };
+  let parsed: ParsedFeed;
+  let repaired: string | null = null;
+  const first = await readFeed(prepared.xml, documentUrl);
+  if (first.ok) {
+    parsed = first.feed;
+  } else {
+    const xmlError = first.error.code === 'malformed' && !isInternalError(first.cause);
+    const recovered = xmlError ? await readRecovered(prepared.xml, documentUrl) : null;
+    if (recovered === null) return { ok: false, error: first.error };
+    parsed = recovered.feed;
+    repaired = `The document is ${recovered.problem}; read the ${recovered.feed.items.length} complete items before the break`;
   }
 
   const maxItems = Math.max(1, Math.floor(options.maxItems ?? DEFAULT_MAX_ITEMS));
@@ -307,5 +364,6 @@ export async function parseFeedDocument(
     feedTitle: cleanInline(parsed.title, MAX_TITLE_CHARS),
     items,
     skipped: rawItems.length - items.length,
+    repaired,
   };
 }

@@ -110,6 +110,38 @@ function mapOutsideLiteralSections(xml: string, transform: (text: string) => str
 }
 
 /**
+ * Removes comments outside CDATA sections. A comment carries nothing a reader shows, but its text
+ * ("every <item> needs a <title>") looks like markup to the passes below, which would then rewrite
+ * it and break the document. Returns `xml` itself when it has no comment. An unterminated comment
+ * is left in place for the parser to report.
+ */
+function dropComments(xml: string): string {
+  const commentOpeners = new NextOccurrence(xml, '<!--');
+  if (commentOpeners.at(0) < 0) return xml;
+  const cdataOpeners = new NextOccurrence(xml, '<![CDATA[');
+  const parts: string[] = [];
+  let position = 0;
+  while (position < xml.length) {
+    const comment = commentOpeners.at(position);
+    if (comment < 0) break;
+    const cdata = cdataOpeners.at(position);
+    if (cdata >= 0 && cdata < comment) {
+      const cdataEnd = xml.indexOf(']]>', cdata + 9);
+      if (cdataEnd < 0) break;
+      parts.push(xml.slice(position, cdataEnd + 3));
+      position = cdataEnd + 3;
+      continue;
+    }
+    const end = xml.indexOf('-->', comment + 4);
+    if (end < 0) break;
+    parts.push(xml.slice(position, comment));
+    position = end + 3;
+  }
+  parts.push(xml.slice(position));
+  return parts.join('');
+}
+
+/**
  * Feeds routinely contain HTML entities (&nbsp; &hellip;) and bare ampersands ("AT&T") outside CDATA,
  * which a strict XML parser rejects outright. Unknown references become literal text (&amp;name;);
  * the text cleaner decodes HTML entities afterwards, so "&hellip;" still ends up as "…".
@@ -168,8 +200,21 @@ const TEXT_CONSTRUCT_OPENING = /<((?:[A-Za-z_][\w.-]*:)?(?:title|summary|content
 function escapeMarkupInTextConstructs(xml: string): string {
   const parts: string[] = [];
   let copiedUpTo = 0;
+  // A "<title>" inside a CDATA section (HTML quoted in a description) is text, not an opening tag.
+  const cdataOpeners = new NextOccurrence(xml, '<![CDATA[');
+  let cdataEnd = 0;
   TEXT_CONSTRUCT_OPENING.lastIndex = 0;
   for (let opening = TEXT_CONSTRUCT_OPENING.exec(xml); opening; opening = TEXT_CONSTRUCT_OPENING.exec(xml)) {
+    // Step over the CDATA sections before this opening; skip the opening if one contains it.
+    for (let cdata = cdataOpeners.at(cdataEnd); cdata >= 0 && cdata < opening.index; cdata = cdataOpeners.at(cdataEnd)) {
+      const end = xml.indexOf(']]>', cdata + 9);
+      // Unterminated CDATA: the parser will report the document; nothing after it is markup.
+      cdataEnd = end < 0 ? xml.length : end + 3;
+    }
+    if (opening.index < cdataEnd) {
+      TEXT_CONSTRUCT_OPENING.lastIndex = cdataEnd;
+      continue;
+    }
     if (opening[0].endsWith('/>')) continue;
     const tag = opening[1];
     const innerStart = opening.index + opening[0].length;
@@ -188,36 +233,35 @@ function escapeMarkupInTextConstructs(xml: string): string {
   return parts.join('');
 }
 
-const ATOM_DATE_ELEMENT = /<((?:[A-Za-z_][\w.-]*:)?(?:published|updated))(\s[^>]*)?>(?:<!\[CDATA\[([^\]<]*)\]\]>|([^<]*))<\/\1\s*>/g;
+/** The opening tag of a feed root inside another document. */
+const EMBEDDED_FEED_ROOT = /<(feed|rss|rdf:RDF)[\s>]/;
 
 /**
- * rss-parser turns an Atom <published>/<updated> into an ISO string with Date#toISOString, which
- * throws on an unparseable date and makes it reject the whole document. Such dates are emptied so
- * the one entry falls back to the fetch time instead.
+ * An Atom (or RSS) feed served inside an XHTML page, as some sites do to make the feed look like a
+ * page in browsers: the feed element itself, or null when there is none.
  */
-function blankUnparseableAtomDates(xml: string): string {
-  const parts: string[] = [];
-  let copiedUpTo = 0;
-  ATOM_DATE_ELEMENT.lastIndex = 0;
-  for (let element = ATOM_DATE_ELEMENT.exec(xml); element; element = ATOM_DATE_ELEMENT.exec(xml)) {
-    const [match, tag, attributes, cdata, text] = element;
-    const value = (cdata ?? text ?? '').trim();
-    if (!Number.isNaN(new Date(value).getTime())) continue;
-    parts.push(xml.slice(copiedUpTo, element.index), `<${tag}${attributes ?? ''}></${tag}>`);
-    copiedUpTo = element.index + match.length;
-  }
-  // Only documents with a broken date are copied.
-  if (copiedUpTo === 0) return xml;
-  parts.push(xml.slice(copiedUpTo));
-  return parts.join('');
+function embeddedFeed(text: string, from: number): string | null {
+  const opening = EMBEDDED_FEED_ROOT.exec(text.slice(from, from + 64 * 1024));
+  if (!opening) return null;
+  const start = from + opening.index;
+  const closing = `</${opening[1]}>`;
+  const end = text.lastIndexOf(closing);
+  return end > start ? text.slice(start, end + closing.length) : null;
 }
 
 export function prepareFeedXml(raw: string): PreparedXml {
-  const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+  let text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
   // Same test as text.trim() === '' (\s is trim's whitespace), without copying the document.
   if (!/\S/.test(text)) return { ok: false, error: { code: 'empty', message: 'The feed document is empty' } };
 
-  const root = findRootElement(text);
+  let root = findRootElement(text);
+  if (root && /^(?:[\w.-]+:)?html$/i.test(root.name)) {
+    const feed = embeddedFeed(text, root.index);
+    if (feed !== null) {
+      text = feed;
+      root = findRootElement(text);
+    }
+  }
   // Entity declarations serve no purpose in a feed and are the vehicle for billion-laughs expansion
   // and XXE (external entities reading local files), so they are refused rather than parsed.
   const prolog = root ? text.slice(0, root.index) : text.slice(0, 64 * 1024);
@@ -236,8 +280,7 @@ export function prepareFeedXml(raw: string): PreparedXml {
   }
 
   const legalText = MAYBE_ILLEGAL_XML_CHAR.test(text) ? text.replace(ILLEGAL_XML_CHARS, '') : text;
-  let xml = mapOutsideLiteralSections(legalText, repairEntityReferences);
+  let xml = mapOutsideLiteralSections(dropComments(legalText), repairEntityReferences);
   xml = escapeMarkupInTextConstructs(xml);
-  if (rootLower === 'feed') xml = blankUnparseableAtomDates(xml);
   return { ok: true, xml, rootElement: root.name };
 }

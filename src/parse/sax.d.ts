@@ -1,5 +1,5 @@
 /**
- * The part of `sax` (installed with xml2js, which rss-parser parses with) that xml-tree.ts uses.
+ * The part of `sax` (installed with xml2js, which rss-parser parses with) that xml-tree.ts and recover-items.ts use.
  * sax ships no type declarations.
  */
 declare module 'sax' {
@@ -20,6 +20,8 @@ declare module 'sax' {
   export interface SAXParser {
     /** The tokenizer state, one of the values of STATE. */
     state: number;
+    /** Characters read so far (with `position: true`): just past the '>' inside onclosetag. */
+    position: number;
     /** Text read but not yet reported through ontext. */
     textNode: string;
     onopentag: ((tag: Tag) => void) | null;

@@ -190,8 +190,20 @@ function hasKeys(record: Record<string, string>): boolean {
   return false;
 }
 
+/**
+ * What the scanner says of a document that ends with its root still open (cut off, say). sax
+ * would read up to the same end and then fail it ("Unclosed root tag"), so nobody needs to ask it.
+ */
+export const UNCLOSED_ROOT = Symbol('unclosed root');
+
 /** The xml2js tree of a plain document (see the module comment), or null to leave it to sax. */
 export function scanSimpleXml(xml: string): XmlTree | null {
+  const result = readSimpleXml(xml);
+  return result === UNCLOSED_ROOT ? null : result;
+}
+
+/** scanSimpleXml, telling apart the documents that certainly fail in sax because their root never closes. */
+export function readSimpleXml(xml: string): XmlTree | null | typeof UNCLOSED_ROOT {
   const builder = new XmlTreeBuilder();
   const next: Searches = { ampersand: new NextOccurrence(xml, '&'), lessThan: new NextOccurrence(xml, '<') };
   let i = rootStart(xml);
@@ -211,7 +223,7 @@ export function scanSimpleXml(xml: string): XmlTree | null {
     } else if (afterLt === BANG) {
       if (xml.startsWith('<![CDATA[', i)) {
         const close = xml.indexOf(']]>', i + 9);
-        if (close < 0) return null;
+        if (close < 0) return UNCLOSED_ROOT;
         if (close > i + 9) builder.cdata(xml.slice(i + 9, close));
         i = close + 3;
       } else if (xml.startsWith('<!--', i)) {
@@ -234,7 +246,7 @@ export function scanSimpleXml(xml: string): XmlTree | null {
     }
     // Text up to the next tag; the root is still open, so a document ending here is unclosed.
     const lt = next.lessThan.at(i);
-    if (lt < 0) return null;
+    if (lt < 0) return UNCLOSED_ROOT;
     if (lt > i) {
       const text = decodeReferences(xml, i, lt, next.ampersand);
       if (text === null) return null;

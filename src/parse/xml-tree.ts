@@ -10,7 +10,7 @@
  * so error results and messages stay xml2js's own.
  */
 import sax from 'sax';
-import { scanSimpleXml } from './simple-xml';
+import { readSimpleXml, UNCLOSED_ROOT } from './simple-xml';
 import { isSpecialName, XmlTreeBuilder, type XmlTree } from './xml-tree-builder';
 
 export type { XmlTree } from './xml-tree-builder';
@@ -72,10 +72,37 @@ function decodeXmlReferences(xml: string, start: number, end: number): string | 
  * this builder cannot vouch for an identical result and xml2js must parse it instead.
  */
 export function parseXmlTree(xml: string): XmlTree | null {
+  const result = readXmlTree(xml);
+  return result instanceof Error ? null : result;
+}
+
+/**
+ * parseXmlTree, or for a document that certainly fails in xml2js because its root never closes
+ * (a body cut off in transit), the error xml2js would report, without the two slower passes
+ * (sax, then xml2js) that would only end in that same error.
+ */
+export function readXmlTree(xml: string): XmlTree | Error | null {
   // xml2js strips a byte-order mark and answers null for blank input; leave both to it.
   if (xml.charCodeAt(0) === 0xfeff || xml.includes('__proto__') || !/\S/.test(xml)) return null;
   // Plain documents, nearly every feed, are read by the scanner; sax reads whatever it declines.
-  return scanSimpleXml(xml) ?? parseXmlTreeWithSax(xml);
+  const scanned = readSimpleXml(xml);
+  if (scanned === UNCLOSED_ROOT) return unclosedRootError(xml);
+  return scanned ?? parseXmlTreeWithSax(xml);
+}
+
+/**
+ * The error sax reports (and xml2js passes on) at the end of a document whose root is still open,
+ * worded as sax words it: its line counter counts '\n', its column the code units after the last
+ * one, and the current character is empty once the input is exhausted.
+ */
+function unclosedRootError(xml: string): Error {
+  let line = 0;
+  let lastNewline = -1;
+  for (let i = xml.indexOf('\n'); i >= 0; i = xml.indexOf('\n', i + 1)) {
+    line++;
+    lastNewline = i;
+  }
+  return new Error(`Unclosed root tag\nLine: ${line}\nColumn: ${xml.length - lastNewline - 1}\nChar: `);
 }
 
 /** parseXmlTree through sax, for any document. */

@@ -14,7 +14,8 @@
 import escapeHtml from 'escape-html';
 import { Feed, type Item as FeedItem } from 'feed';
 import type { FeedCategory, Outlet, Story } from '../model';
-import { breakCdataTerminators, forXmlJsText, toFeedText } from './xml-safe-text';
+import { imageMediaType } from './image-type';
+import { breakCdataTerminators, forXmlJsText, toFeedText, toPlainTextField } from './xml-safe-text';
 
 export const FEED_FORMATS = ['rss', 'atom', 'json'] as const;
 export type FeedFormat = (typeof FEED_FORMATS)[number];
@@ -109,6 +110,8 @@ interface EntryFacts {
   published: Date;
   updated: Date;
   contentHtml: string;
+  /** The story's lead image: an absolute http(s) URL, or null. */
+  image: { url: string; type: string | null } | null;
 }
 
 export function renderFeed(
@@ -134,14 +137,16 @@ function entryFacts(story: Story, site: SiteInfo): EntryFacts {
   const outlets = uniqueOutlets(story.outlets);
   const outletNames = outlets.map((outlet) => outlet.name);
   const reportedBy = outletNames.length > 0 ? `Reported by ${outletNames.join(', ')}` : '';
-  const authorName = toFeedText(story.author ?? '') || outletNames.join(', ') || site.title;
-  const title = toFeedText(story.title) || 'Untitled story';
+  // Title and author are plain text in every format: no tag can survive into them (see toPlainTextField).
+  const authorName = toPlainTextField(story.author ?? '') || outletNames.join(', ') || toPlainTextField(site.title);
+  const title = toPlainTextField(story.title) || 'Untitled story';
   const summary = toFeedText(story.summary);
   const published = parseDate(story.publishedAt, story.firstSeenAt);
   const lastChange = parseDate(story.updatedAt, story.publishedAt);
   // Atom readers treat updated < published as nonsense; a story is never updated before it was published.
   const updated = lastChange.getTime() >= published.getTime() ? lastChange : published;
   const link = safeHttpUrl(story.url) ?? outlets.find((outlet) => outlet.url !== null)?.url ?? `${site.baseUrl}/`;
+  const imageUrl = safeHttpUrl(story.imageUrl);
   return {
     id: storyTagId(site, story.id),
     title,
@@ -154,6 +159,7 @@ function entryFacts(story: Story, site: SiteInfo): EntryFacts {
     published,
     updated,
     contentHtml: contentHtml(summary, outlets),
+    image: imageUrl === null ? null : { url: imageUrl, type: imageMediaType(imageUrl) },
   };
 }
 
@@ -162,7 +168,7 @@ function uniqueOutlets(outlets: Outlet[]): { name: string; url: string | null }[
   const seen = new Set<string>();
   const unique: { name: string; url: string | null }[] = [];
   for (const outlet of outlets) {
-    const name = toFeedText(outlet.feedName);
+    const name = toPlainTextField(outlet.feedName);
     if (name === '' || seen.has(name)) continue;
     seen.add(name);
     unique.push({ name, url: safeHttpUrl(outlet.url) });
@@ -239,6 +245,8 @@ function renderRss(category: FeedCategory, entries: EntryFacts[], site: SiteInfo
       content: entry.contentHtml || escapeHtml(entry.title),
       category: [{ name: entry.label }],
       extensions: [{ name: 'dc:creator', objects: { _text: forXmlJsText(entry.authorName) } }],
+      // <enclosure url type length="0">: RSS requires a type, so an image whose type is unknown is left out.
+      ...(entry.image?.type ? { image: { url: entry.image.url, type: entry.image.type, length: 0 } } : {}),
     };
     feed.addItem(item);
   }
@@ -268,9 +276,26 @@ function renderAtom(category: FeedCategory, entries: EntryFacts[], site: SiteInf
       content: entry.contentHtml || undefined,
       author: [{ name: forXmlJsText(entry.authorName) }],
       category: [{ term: entry.label, name: entry.label }],
+      // <link rel="enclosure" href type>; see withAtomEnclosureTypes for the type.
+      ...(entry.image?.type ? { image: entry.image.url } : {}),
     });
   }
-  return feed.atom1();
+  return withAtomEnclosureTypes(feed.atom1(), entries);
+}
+
+/**
+ * `feed` writes an Atom enclosure's type as "image/" + the URL's extension ("image/jpg" for .jpg).
+ * Each one is rewritten to the registered type. The XML is `feed`'s own output, whose enclosure
+ * links have exactly this shape; hrefs are URL-serialized, so they hold no quote.
+ */
+function withAtomEnclosureTypes(xml: string, entries: EntryFacts[]): string {
+  const types = new Map<string, string>();
+  for (const entry of entries) if (entry.image?.type) types.set(entry.image.url.replace(/&/g, '&amp;'), entry.image.type);
+  if (types.size === 0) return xml;
+  return xml.replace(/(<link rel="enclosure" href="([^"]*)" type=")([^"]*)"/g, (match, start: string, href: string) => {
+    const type = types.get(href);
+    return type === undefined ? match : `${start}${type}"`;
+  });
 }
 
 /**
@@ -292,6 +317,7 @@ interface JsonFeedItem {
   date_modified: string;
   authors: JsonFeedAuthor[];
   tags: string[];
+  image?: string;
   /** Extension (JSON Feed §"Extensions": keys start with "_"): every outlet that covered the story. */
   _genai_media_wire: { label: string; reported_by: string; outlets: { name: string; url: string | null }[] };
 }
@@ -320,12 +346,14 @@ function renderJsonFeed(category: FeedCategory, entries: EntryFacts[], site: Sit
       id: entry.id,
       url: entry.link,
       title: entry.title,
-      ...(entry.summary !== '' ? { summary: entry.summary } : {}),
+      // JSON Feed's summary is plain text too, and readers render it like the title.
+      ...(entry.summary !== '' ? { summary: toPlainTextField(entry.summary) } : {}),
       content_html: entry.contentHtml || escapeHtml(entry.title),
       date_published: entry.published.toISOString(),
       date_modified: entry.updated.toISOString(),
       authors: [{ name: entry.authorName }],
       tags: [entry.label],
+      ...(entry.image !== null ? { image: entry.image.url } : {}),
       _genai_media_wire: { label: entry.label, reported_by: entry.reportedBy, outlets: entry.outlets },
     })),
   };

@@ -105,8 +105,8 @@ const GZIP_LEVEL = 6;
 const BROTLI_QUALITY = 5;
 
 /** Encodes a rendered body once per coding; `etags` names each representation (publish/etag.ts feedEtags). */
-export function encodeFeed(text: string, etags: Record<FeedContentCoding, string>): EncodedFeed {
-  const identity = Buffer.from(text, 'utf8');
+export function encodeFeed(text: string | Buffer, etags: Record<FeedContentCoding, string>): EncodedFeed {
+  const identity = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
   const gzip = gzipSync(identity, { level: GZIP_LEVEL });
   const br = brotliCompressSync(identity, {
     params: {

@@ -16,9 +16,39 @@ export function stripXmlUnsafeChars(text: string): string {
   return text.replace(XML_UNSAFE_CHARS, '');
 }
 
-/** One line of display text: unsafe characters removed, whitespace runs collapsed, trimmed. */
+/**
+ * Bidirectional embedding, override and isolate controls (U+202A..U+202E, U+2066..U+2069). In a
+ * headline they only serve to make text read differently from what it is (e.g. reversing a file
+ * name or a word), and an unterminated one reorders whatever the page shows after it.
+ */
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+
+/**
+ * One line of display text, for feeds and pages alike: characters illegal in XML, C1 controls and
+ * bidi controls removed, whitespace runs collapsed, trimmed.
+ */
 export function toFeedText(text: string): string {
-  return stripXmlUnsafeChars(text).replace(/\s+/g, ' ').trim();
+  return stripXmlUnsafeChars(text).replace(BIDI_CONTROLS, '').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * "<" where an HTML parser would start a tag, comment or declaration: before a letter, "/", "!" or
+ * "?". Also its entity spellings (&lt; &#60; &#x3c;), which a reader that decodes entities before
+ * rendering would turn into the same thing. A "<" before anything else ("<10 seconds") is plain text.
+ */
+const TAG_OPENER = /(?:<|&lt;|&#0*60;|&#x0*3c;)(?=[A-Za-z/!?])/gi;
+
+/** Shown instead of a tag-opening "<": reads as an angle bracket, is never markup. */
+const TAG_OPENER_REPLACEMENT = '\u2039';
+
+/**
+ * A plain-text field of a published feed (title, author, outlet name). RSS titles sit in CDATA,
+ * JSON Feed titles are raw strings, and many readers and sites render both as HTML; so a text
+ * field must not contain anything an HTML parser would read as a tag. Tag openers become "‹"
+ * (U+2039): `<img src=x onerror=…>` reads as `‹img src=x onerror=…>`, and "<10 s" stays as it is.
+ */
+export function toPlainTextField(text: string): string {
+  return toFeedText(text).replace(TAG_OPENER, TAG_OPENER_REPLACEMENT);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { FeedHealth, FeedSource, FeedState, Label } from '../model';
+import { writeTransaction } from './write-transaction';
 
 interface FeedRow {
   id: string;
@@ -18,6 +19,7 @@ interface FeedRow {
   error_count: number;
   next_attempt_at: string | null;
   disabled_reason: string | null;
+  last_repair: string | null;
 }
 
 function toSource(row: FeedRow): FeedSource {
@@ -44,6 +46,7 @@ function toState(row: FeedRow): FeedState {
     nextAttemptAt: row.next_attempt_at,
     disabledReason: row.disabled_reason,
     errorCount: row.error_count,
+    lastRepair: row.last_repair,
   };
 }
 
@@ -54,6 +57,8 @@ export interface FetchSuccess {
   at: string;
   etag: string | null;
   lastModified: string | null;
+  /** What was wrong with the document when only its complete items were read (see ParseResult); null or absent when it parsed cleanly. */
+  repaired?: string | null;
 }
 
 export interface FetchFailure {
@@ -85,7 +90,7 @@ export class FeedsRepository {
         etag = CASE WHEN feeds.url = excluded.url THEN feeds.etag END,
         last_modified = CASE WHEN feeds.url = excluded.url THEN feeds.last_modified END,
         url = excluded.url`);
-    this.db.transaction(() => {
+    writeTransaction(this.db, 'the feed list', () => {
       for (const source of sources) {
         upsert.run({
           id: source.id,
@@ -98,7 +103,7 @@ export class FeedsRepository {
           now,
         });
       }
-    })();
+    });
   }
 
   /** Config feeds that were removed from the config stop being fetched; their items stay. */
@@ -144,9 +149,9 @@ export class FeedsRepository {
     this.db
       .prepare(
         `UPDATE feeds SET last_fetch_at = @at, last_success_at = @at, etag = @etag, last_modified = @lastModified,
-         consecutive_failures = 0, next_attempt_at = NULL, last_error = NULL WHERE id = @feedId`,
+         consecutive_failures = 0, next_attempt_at = NULL, last_error = NULL, last_repair = @repaired WHERE id = @feedId`,
       )
-      .run(success);
+      .run({ ...success, repaired: success.repaired ?? null });
   }
 
   /** Keeps the error on the feed for /health; stored items are never touched. */

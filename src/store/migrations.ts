@@ -206,6 +206,44 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
     `,
   },
   {
+    version: 41,
+    name: 'feeds remember whether their last document had to be repaired',
+    sql: `
+      -- What was wrong with the last fetched document when only its complete items could be read; NULL when it parsed cleanly.
+      ALTER TABLE feeds ADD COLUMN last_repair TEXT;
+    `,
+  },
+  {
+    version: 20,
+    name: 'editor sessions (server-side, so sign-out ends them)',
+    sql: `
+      -- One row per signed-in editor session; the cookie names it by a random id, stored here only as
+      -- its SHA-256. Sign-out deletes the row, so the old cookie (and its CSRF token) stop working.
+      CREATE TABLE editor_sessions (
+        id_hash TEXT PRIMARY KEY,
+        editor TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX editor_sessions_expiry ON editor_sessions (expires_at);
+    `,
+  },
+  {
+    version: 21,
+    name: 'log of digest issues an operator removed',
+    sql: `
+      -- Written by the CLI's digest-remove / digest --rebuild. Its newest id is also part of the digest
+      -- feed's version, so removing any issue (not only the newest) changes the feed's ETag.
+      CREATE TABLE digest_removals (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        digest_id INTEGER NOT NULL,
+        period_end TEXT NOT NULL,
+        period_date TEXT NOT NULL,
+        removed_at TEXT NOT NULL
+      );
+    `,
+  },
+  {
     version: 10,
     name: 'same-event matching: editor merges, splits and wording',
     sql: `

@@ -22,6 +22,8 @@ import type { EventScorerModel } from '../dedupe/event-scorer';
 import { TermStats } from '../dedupe/term-stats';
 import { loadEventScorer } from '../dedupe/event-scorer-file';
 import { hydrateStories, type StoryRow } from './story-rows';
+import { writeTransaction } from './write-transaction';
+import { noteLocalWrite } from './data-version';
 
 export interface IngestCandidate {
   item: NormalizedItem;
@@ -144,17 +146,19 @@ export class StoriesRepository implements PublishedStoryReader {
 
   /** Re-applies the curation policy to every story, e.g. after the threshold changed in config. */
   applyCurationPolicy(): number {
-    return this.db.transaction(() => {
+    return writeTransaction(this.db, 're-applying the curation policy', () => {
       const changed = this.db
         .prepare(`UPDATE stories SET published = ${PUBLISHED_EXPRESSION} WHERE published != ${PUBLISHED_EXPRESSION}`)
         .run({ threshold: this.autoPublishThreshold }).changes;
       if (changed > 0) this.bumpVersion(new Date().toISOString());
       return changed;
-    })();
+    });
   }
 
   private bumpVersion(at: string): void {
     this.db.prepare('UPDATE publication_state SET version = version + 1, last_modified = ? WHERE singleton = 1').run(at);
+    // Cached public pages in this process look again (data-version.ts).
+    noteLocalWrite(this.db);
   }
 
   /** The ingest transaction's reads (for dedupe), prepared with the repository. */
@@ -353,9 +357,10 @@ export class StoriesRepository implements PublishedStoryReader {
   /**
    * Applies an editor action, records who/when, re-applies the curation policy; returns the story
    * the action leaves the reader with (for a merge, the target; for a split, the new story).
+   * Throws StoreBusyError (nothing saved) when another process holds the write lock past the busy timeout.
    */
   applyDecision(storyId: number, action: EditorAction, editor: string, at = new Date().toISOString()): Story {
-    const apply = this.db.transaction((): number => {
+    const resultId = writeTransaction(this.db, `the editor decision on story ${storyId}`, (): number => {
       const row = this.db.prepare('SELECT merged_into AS mergedInto FROM stories WHERE id = ?').get(storyId) as
         | { mergedInto: number | null }
         | undefined;
@@ -414,8 +419,6 @@ export class StoriesRepository implements PublishedStoryReader {
       this.bumpVersion(at);
       return resultId;
     });
-    // IMMEDIATE: the read of the story and the writes happen under one write lock.
-    const resultId = apply.immediate();
     // Story membership changed: the same-event index reloads what it holds from the store.
     if (action.kind === 'merge') this.recentEvents.merged(storyId, resultId);
     if (action.kind === 'split') this.recentEvents.reset();

@@ -9,7 +9,7 @@
 import { TextTokenizer } from '../classify/tokenize';
 import { PUBLISHED_LABELS, type PublishedLabel, type Story } from '../model';
 import type { StoryQueries, StoryText } from '../store/story-queries';
-import { tfidfSimilarities } from './text-similarity';
+import { TfidfPoolIndex, tfidfSimilarities } from './text-similarity';
 
 export const RELATED_STORY_COUNT = 3;
 export const RELATED_POOL_SIZE = 500;
@@ -42,6 +42,16 @@ export function pickRelated(
     termsOf(story),
     others.map((candidate) => ({ id: candidate.id, terms: termsOf(candidate) })),
   );
+  return selectRelated(others, similarities, count, minSimilarity);
+}
+
+/** The selection half of pickRelated: `others` newest first, without the story itself. */
+function selectRelated(
+  others: readonly StoryText[],
+  similarities: ReadonlyMap<number, number>,
+  count: number,
+  minSimilarity: number,
+): RelatedPick[] {
   const similar = others
     .map((candidate) => ({ candidate, similarity: similarities.get(candidate.id) ?? 0 }))
     .filter((entry) => entry.similarity >= minSimilarity)
@@ -68,19 +78,45 @@ const MAX_CACHED_TERM_LISTS = 10_000;
 export class RelatedStoriesFinder {
   private readonly tokenizer = new TextTokenizer({ bigrams: false });
   private readonly termsById = new Map<number, { text: string; terms: string[] }>();
+  /** Per label: the pool and its TF-IDF index, for as long as the data stamp stays the same. */
+  private readonly pools = new Map<PublishedLabel, { stamp: string; pool: StoryText[]; index: TfidfPoolIndex }>();
 
+  /**
+   * With `dataStamp` (store/data-version.ts), each label's pool is read and indexed once per data
+   * version instead of on every story page, and a story in the pool costs one dot product per candidate.
+   */
   constructor(
     private readonly queries: StoryQueries,
     private readonly poolSize: number = RELATED_POOL_SIZE,
+    private readonly dataStamp?: () => string,
   ) {}
 
   /** Up to `count` published stories of the same label as `story`, never `story` itself. */
   findRelated(story: Story, count: number = RELATED_STORY_COUNT): Story[] {
     if (!isPublishedLabel(story.label)) return [];
-    const pool = this.queries.recentPublishedTexts(story.label, this.poolSize);
     const target: StoryText = { id: story.id, title: story.title, summary: story.summary, publishedAt: story.publishedAt };
-    const picks = pickRelated(target, pool, (text) => this.termsOf(text), count);
+    const indexed = this.indexedPool(story.label);
+    let picks: RelatedPick[];
+    if (indexed !== null && indexed.index.has(story.id)) {
+      const others = indexed.pool.filter((candidate) => candidate.id !== story.id);
+      picks = selectRelated(others, indexed.index.similaritiesOf(story.id), count, MIN_RELATED_SIMILARITY);
+    } else {
+      const pool = indexed?.pool ?? this.queries.recentPublishedTexts(story.label, this.poolSize);
+      picks = pickRelated(target, pool, (text) => this.termsOf(text), count);
+    }
     return this.queries.publishedStoriesByIds(picks.map((pick) => pick.id));
+  }
+
+  private indexedPool(label: PublishedLabel): { pool: StoryText[]; index: TfidfPoolIndex } | null {
+    if (this.dataStamp === undefined) return null;
+    const stamp = this.dataStamp();
+    const cached = this.pools.get(label);
+    if (cached !== undefined && cached.stamp === stamp) return cached;
+    const pool = this.queries.recentPublishedTexts(label, this.poolSize);
+    const index = new TfidfPoolIndex(pool.map((text) => ({ id: text.id, terms: this.termsOf(text) })));
+    const fresh = { stamp, pool, index };
+    this.pools.set(label, fresh);
+    return fresh;
   }
 
   private termsOf(text: StoryText): string[] {

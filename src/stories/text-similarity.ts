@@ -66,3 +66,53 @@ export function tfidfSimilarities(target: readonly string[], pool: readonly Term
   }
   return similarities;
 }
+
+/**
+ * The same similarities for a target that is itself one of the pool's documents, with everything that
+ * depends only on the pool computed once: then the pool plus the target is the pool, so IDF and every
+ * document's weights are fixed, and a query is one sparse dot product per document. Gives exactly what
+ * tfidfSimilarities(target's terms, the other documents) gives.
+ */
+export class TfidfPoolIndex {
+  private readonly weighted = new Map<number, { vector: Vector; norm: number }>();
+  private readonly order: number[] = [];
+
+  constructor(pool: readonly TermDocument[]) {
+    const frequencies = pool.map((document) => ({ id: document.id, frequencies: termFrequencies(document.terms) }));
+    const documentFrequency = new Map<string, number>();
+    for (const entry of frequencies) {
+      for (const term of entry.frequencies.keys()) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
+    }
+    const idf = new Map<string, number>();
+    for (const [term, df] of documentFrequency) idf.set(term, Math.log(pool.length / df));
+    for (const { id, frequencies: counts } of frequencies) {
+      this.weighted.set(id, weigh(counts, idf));
+      this.order.push(id);
+    }
+  }
+
+  has(id: number): boolean {
+    return this.weighted.has(id);
+  }
+
+  /** Cosine similarity of pool document `targetId` to every other pool document, by id. */
+  similaritiesOf(targetId: number): Map<number, number> {
+    const target = this.weighted.get(targetId);
+    if (target === undefined) throw new RangeError(`document ${targetId} is not in the pool`);
+    const similarities = new Map<number, number>();
+    for (const id of this.order) {
+      if (id === targetId) continue;
+      const candidate = this.weighted.get(id)!;
+      if (target.norm === 0 || candidate.norm === 0) {
+        similarities.set(id, 0);
+        continue;
+      }
+      const [small, large] =
+        target.vector.size <= candidate.vector.size ? [target.vector, candidate.vector] : [candidate.vector, target.vector];
+      let dot = 0;
+      for (const [term, weight] of small) dot += weight * (large.get(term) ?? 0);
+      similarities.set(id, dot / (target.norm * candidate.norm));
+    }
+    return similarities;
+  }
+}

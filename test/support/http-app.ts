@@ -1,7 +1,7 @@
 import type { RequestListener } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createHttpApp } from '../../src/http-composition';
+import { createHttpListener } from '../../src/http-composition';
 import type { Services } from '../../src/services';
 
 export interface RunningApp {
@@ -31,7 +31,10 @@ export async function listenOnLoopback(handler: RequestListener): Promise<Runnin
   };
 }
 
-/** The production HTTP composition (feeds, health, story pages, digest, review) over these services. */
+/**
+ * The production HTTP composition (feeds, health, story pages, digest, review) over these services,
+ * with the response memo in front as in `npm start`.
+ */
 export function startApp(services: Services): Promise<RunningApp> {
-  return listenOnLoopback(createHttpApp(services));
+  return listenOnLoopback(createHttpListener(services));
 }

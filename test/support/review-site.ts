@@ -4,6 +4,9 @@ import { startApp, TEST_SITE_SERVER } from './http-app';
 import { pipelineFeedRoutes } from './pipeline-fixtures';
 import { createTestServices, type TestServices } from './test-services';
 
+/** The test site's auto-publish threshold (config `curation.autoPublishThreshold`). */
+export const REVIEW_SITE_THRESHOLD = 0.99;
+
 export interface ReviewSiteOptions {
   /** The configured editor token; null runs the site without review access. */
   editorToken: string | null;
@@ -31,7 +34,11 @@ export async function startReviewSite(options: ReviewSiteOptions): Promise<Revie
   const feed = (id: string, name: string, feedPath: string) => ({ id, name, url: `${fixtures.origin}${feedPath}` });
   const services = createTestServices({
     server: TEST_SITE_SERVER,
-    review: { editorToken: options.editorToken },
+    // These tests send many wrong tokens on purpose; the throttle has its own tests (editor-access).
+    review: { editorToken: options.editorToken, throttle: { maxFailures: 1000 } },
+    // A high bar, so the Desk Daily stories the model is unsure about stay held whatever the
+    // shipped default is; the hostile story (confidence 0.995) still publishes.
+    curation: { autoPublishThreshold: REVIEW_SITE_THRESHOLD },
     feeds: [
       feed('framewire', 'FrameWire', '/framewire.rss'),
       feed('pixelpost', 'PixelPost', '/pixelpost.atom'),
@@ -58,7 +65,7 @@ export async function startReviewSite(options: ReviewSiteOptions): Promise<Revie
           categories: [],
           imageUrl: null,
         },
-        classification: { label: 'video', confidence: 0.97, terms: options.hostile.terms },
+        classification: { label: 'video', confidence: 0.995, terms: options.hostile.terms },
       },
     ],
     { feedId: 'desk', at: new Date().toISOString(), etag: null, lastModified: null },

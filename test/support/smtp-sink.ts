@@ -18,6 +18,8 @@ export interface SmtpSink {
   waitFor(count: number, timeoutMs?: number): Promise<void>;
   /** The next `count` messages are refused with a temporary 451 after their data arrived. */
   failNext(count: number): void;
+  /** Recipients refused for good at RCPT TO (550, as for an unknown mailbox). */
+  refuse(address: string): void;
   /** After `accepted` messages in total, the next transaction stalls at MAIL FROM until release(). */
   stallAfter(accepted: number): void;
   release(): void;
@@ -36,6 +38,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   let failures = 0;
   let stallAt: number | null = null;
   let releaseStall: (() => void) | null = null;
+  const refused = new Set<string>();
 
   const server = new SMTPServer({
     disabledCommands: ['STARTTLS'],
@@ -51,6 +54,12 @@ export async function startSmtpSink(): Promise<SmtpSink> {
         return;
       }
       callback();
+    },
+    onRcptTo(address, _session, callback) {
+      if (!refused.has(address.address)) return callback();
+      const error = new Error('No such mailbox here') as Error & { responseCode: number };
+      error.responseCode = 550;
+      return callback(error);
     },
     onData(stream, session: SMTPServerSession, callback) {
       const chunks: Buffer[] = [];
@@ -95,6 +104,9 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     },
     failNext(count) {
       failures = count;
+    },
+    refuse(address) {
+      refused.add(address);
     },
     stallAfter(accepted) {
       stallAt = accepted;

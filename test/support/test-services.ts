@@ -1,10 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildConfig, type LoadedConfig } from '../../src/config/load-config';
 import { silentLogger } from '../../src/logger';
 import { createServices, syncConfiguredFeeds, type Services } from '../../src/services';
+import { serializeClassifier } from '../../src/classify/tfidf-classifier';
+
+/** Serialized models trained in this test process, by corpus and gazetteer path. */
+const trainedModels = new Map<string, string>();
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -21,15 +25,26 @@ export function createTestServices(raw: Record<string, unknown> = {}, env: Recor
   const dir = mkdtempSync(path.join(tmpdir(), 'genai-feeds-test-'));
   const config: LoadedConfig = buildConfig(
     {
-      database: { path: path.join(dir, 'test.db') },
-      classifier: { modelPath: path.join(dir, 'model.json'), corpusDir: path.join(repoRoot, 'data', 'corpus') },
+      classifier: {
+        modelPath: path.join(dir, 'model.json'),
+        corpusDir: path.join(repoRoot, 'data', 'corpus'),
+        gazetteerPath: path.join(repoRoot, 'data', 'gazetteer.tsv'),
+      },
       demoDir: null,
       ...raw,
+      database: { path: path.join(dir, 'test.db'), ...(raw.database as object) },
       fetch: { allowPrivateNetworks: true, timeoutMs: 2000, backoffBaseMinutes: 0, ...(raw.fetch as object) },
     },
     { file: path.join(dir, 'feeds.config.json'), baseDir: dir, env },
   );
+  // Training (with its calibration folds) takes seconds; every test's services start from the
+  // same corpus, so a test file trains once and later services load that model from their own file.
+  const cacheKey = `${config.classifier.corpusDir}\u0000${config.classifier.gazetteerPath}`;
+  const cachedModel = trainedModels.get(cacheKey);
+  const willTrain = !existsSync(config.classifier.modelPath);
+  if (cachedModel !== undefined && willTrain) writeFileSync(config.classifier.modelPath, cachedModel);
   const services = createServices(config, silentLogger);
+  if (cachedModel === undefined && willTrain) trainedModels.set(cacheKey, serializeClassifier(services.classifier.model));
   syncConfiguredFeeds(services.feeds, config, config.selfOrigin);
   return {
     ...services,

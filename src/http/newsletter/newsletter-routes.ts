@@ -18,8 +18,9 @@
  * token is the authority.
  */
 import express from 'express';
-import type { Request, Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import type { NextFunction, Request, Response } from 'express';
+import ipaddr from 'ipaddr.js';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { LinkResult, Subscriptions } from '../../newsletter/subscriptions';
 import { crossOriginReason } from '../review/cross-origin';
 import {
@@ -47,6 +48,17 @@ const CHECK_INBOX_MESSAGE = 'If this address can receive the digest, a confirmat
 
 function wantsJson(req: Request): boolean {
   return req.is('application/json') === 'application/json' || (req.accepts(['html', 'json']) === 'json');
+}
+
+/**
+ * Whom a sign-up counts against: the client address (req.ip, so `server.trustProxy` decides), and for
+ * IPv6 its /64 network, since one host can use any address of its /64.
+ */
+export function throttleKey(ip: string | undefined): string {
+  if (ip === undefined || !ipaddr.isValid(ip)) return 'unknown';
+  const address = ipaddr.process(ip);
+  if (address.kind() === 'ipv4') return address.toString();
+  return `${(address as ipaddr.IPv6).toNormalizedString().split(':').slice(0, 4).join(':')}::/64`;
 }
 
 function fields(req: Request): Record<string, unknown> {
@@ -79,16 +91,19 @@ export function createNewsletterRouter(deps: NewsletterRouterDeps): express.Rout
     next();
   });
 
-  const throttle = rateLimit({
-    windowMs: deps.windowMs ?? 15 * 60_000,
-    limit: deps.signupsPerWindow,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: (req, res) => {
-      if (wantsJson(req)) res.status(429).json({ error: 'too_many_requests', message: 'Too many sign-ups from your address; try again later.' });
-      else html(res, 429, renderThrottledPage(siteTitle));
-    },
-  });
+  // The same in-memory limiter the review page uses against token guessing (one process).
+  const limiter = new RateLimiterMemory({ points: deps.signupsPerWindow, duration: Math.ceil((deps.windowMs ?? 15 * 60_000) / 1000) });
+  const throttle = (req: Request, res: Response, next: NextFunction): void => {
+    limiter.consume(throttleKey(req.ip)).then(
+      () => next(),
+      (rejection: unknown) => {
+        if (!(rejection instanceof RateLimiterRes)) return next(rejection);
+        res.setHeader('Retry-After', String(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000))));
+        if (wantsJson(req)) res.status(429).json({ error: 'too_many_requests', message: 'Too many sign-ups from your address; try again later.' });
+        else html(res, 429, renderThrottledPage(siteTitle));
+      },
+    );
+  };
 
   router.get('/newsletter/subscribe', (_req, res) => html(res, 200, renderSignupPage(siteTitle)));
 

@@ -7,11 +7,13 @@
 import express from 'express';
 import type { Request, Response } from 'express';
 import type { Subscriber } from '../../newsletter/newsletter-types';
-import { EditorAuth, readCookie, SESSION_COOKIE_NAME } from '../review/editor-auth';
+import { EditorAuth, readCookie, SESSION_COOKIE_NAME, type SessionStore } from '../review/editor-auth';
 
 export interface SubscriberExportDeps {
   confirmedSubscribers: () => Subscriber[];
   editorToken: string | null;
+  /** The review page's session store, so its signed-in (and signed-out) sessions count here too. */
+  sessions?: SessionStore;
 }
 
 /** RFC 4180 field; a leading = + - @ is defused so spreadsheet programs never run it as a formula. */
@@ -28,7 +30,7 @@ export function subscribersCsv(subscribers: readonly Subscriber[]): string {
 
 export function createSubscriberExportRouter(deps: SubscriberExportDeps): express.Router {
   const router = express.Router();
-  const auth = deps.editorToken === null ? null : new EditorAuth(deps.editorToken);
+  const auth = deps.editorToken === null ? null : new EditorAuth(deps.editorToken, Date.now, deps.sessions);
   const send = (res: Response) => {
     const date = new Date().toISOString().slice(0, 10);
     res.setHeader('Cache-Control', 'no-store');

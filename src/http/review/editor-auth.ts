@@ -4,10 +4,12 @@
  *
  * Every secret comparison goes through `timingSafeEqual` on fixed-length digests, so neither the
  * content nor the length of a guess leaks through response timing. The cookie never carries the
- * token: it carries the editor's name and an issue time, signed with HMAC-SHA256 keyed by the token,
- * so rotating EDITOR_TOKEN signs every editor out.
+ * token: it carries the editor's name, an issue time and a random session id, signed with
+ * HMAC-SHA256 keyed by the token, so rotating EDITOR_TOKEN signs every editor out. The session id
+ * must also be live in the session store: signing out deletes it there, so the old cookie (and its
+ * CSRF token) stop working at once, not when the cookie expires.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export const SESSION_COOKIE_NAME = 'review_session';
 /** Cookie scope: the review page and its form endpoints; the JSON API uses Bearer tokens instead. */
@@ -19,7 +21,30 @@ export const MAX_EDITOR_NAME_LENGTH = 64;
 /** The schema's minimum (config `review.editorToken`); repeated here so a hand-built router cannot use a weak one. */
 export const MIN_EDITOR_TOKEN_LENGTH = 16;
 
+/** Where live sessions are kept (the database in production: store/editor-sessions-repository.ts). */
+export interface SessionStore {
+  create(sessionId: string, editor: string, issuedAtSeconds: number, expiresAtSeconds: number): void;
+  isActive(sessionId: string, nowSeconds: number): boolean;
+  revoke(sessionId: string): boolean;
+}
+
+/** Sessions of one process (hand-built routers and unit tests); the server uses the database. */
+export class MemorySessionStore implements SessionStore {
+  private readonly expiries = new Map<string, number>();
+  create(sessionId: string, _editor: string, _issuedAtSeconds: number, expiresAtSeconds: number): void {
+    this.expiries.set(sessionId, expiresAtSeconds);
+  }
+  isActive(sessionId: string, nowSeconds: number): boolean {
+    return (this.expiries.get(sessionId) ?? 0) > nowSeconds;
+  }
+  revoke(sessionId: string): boolean {
+    return this.expiries.delete(sessionId);
+  }
+}
+
 export interface EditorSession {
+  /** Random id naming the session in the store. */
+  id: string;
   editor: string;
   /** Seconds since the epoch. */
   issuedAt: number;
@@ -51,9 +76,14 @@ export class EditorAuth {
   constructor(
     private readonly token: string,
     private readonly nowMs: () => number = Date.now,
+    private readonly sessions: SessionStore = new MemorySessionStore(),
   ) {
     if (token.length < MIN_EDITOR_TOKEN_LENGTH) {
       throw new Error(`the editor token must be at least ${MIN_EDITOR_TOKEN_LENGTH} characters long`);
+    }
+    // A blank token (16 spaces) could be typed into the sign-in form; the API could never send it.
+    if (!/^\S+$/.test(token)) {
+      throw new Error('the editor token must not be blank or contain whitespace');
     }
   }
 
@@ -70,11 +100,18 @@ export class EditorAuth {
 
   issueSession(editor: string): EditorSession {
     const issuedAt = Math.floor(this.nowMs() / 1000);
-    const payload = Buffer.from(JSON.stringify({ e: editor, t: issuedAt }), 'utf8').toString('base64url');
-    return { editor, issuedAt, value: `${payload}.${this.sign('session', payload)}` };
+    const id = randomBytes(18).toString('base64url');
+    this.sessions.create(id, editor, issuedAt, issuedAt + SESSION_MAX_AGE_SECONDS);
+    const payload = Buffer.from(JSON.stringify({ e: editor, t: issuedAt, s: id }), 'utf8').toString('base64url');
+    return { id, editor, issuedAt, value: `${payload}.${this.sign('session', payload)}` };
   }
 
-  /** The session a cookie value proves, or null when it is forged, malformed or expired. */
+  /** Sign-out: the session's cookie and CSRF token are refused from now on. */
+  endSession(session: EditorSession): void {
+    this.sessions.revoke(session.id);
+  }
+
+  /** The session a cookie value proves, or null when it is forged, malformed, expired or signed out. */
   verifySession(value: string | undefined): EditorSession | null {
     if (value === undefined) return null;
     const dot = value.lastIndexOf('.');
@@ -87,12 +124,14 @@ export class EditorAuth {
     } catch {
       return null;
     }
-    const { e, t } = (decoded ?? {}) as { e?: unknown; t?: unknown };
+    const { e, t, s } = (decoded ?? {}) as { e?: unknown; t?: unknown; s?: unknown };
     const editor = normalizeEditorName(e);
-    if (editor === null || typeof t !== 'number' || !Number.isInteger(t)) return null;
-    const ageSeconds = Math.floor(this.nowMs() / 1000) - t;
+    if (editor === null || typeof t !== 'number' || !Number.isInteger(t) || typeof s !== 'string') return null;
+    const nowSeconds = Math.floor(this.nowMs() / 1000);
+    const ageSeconds = nowSeconds - t;
     if (ageSeconds > SESSION_MAX_AGE_SECONDS || ageSeconds < -CLOCK_SKEW_SECONDS) return null;
-    return { editor, issuedAt: t, value };
+    if (!this.sessions.isActive(s, nowSeconds)) return null;
+    return { id: s, editor, issuedAt: t, value };
   }
 
   /** A CSRF token valid only together with this session's cookie. */

@@ -6,7 +6,8 @@
  */
 import type express from 'express';
 import type { SubscriberCounts } from '../../newsletter/newsletter-types';
-import { EditorAuth } from './editor-auth';
+import { EditorAuth, type SessionStore } from './editor-auth';
+import { GuessThrottle, type GuessThrottleSettings } from './guess-throttle';
 import { createReviewApiRouter } from './review-api';
 import { silentReviewLogger, type RetrainRunner, type ReviewLogger, type ReviewStore } from './review-deps';
 import { createReviewPageRouter } from './review-page-routes';
@@ -24,21 +25,27 @@ export interface ReviewRouterDeps {
   autoPublishThreshold?: number;
   /** Newsletter subscriber counts shown on the queue page (omitted: no newsletter line). */
   newsletterCounts?: () => SubscriberCounts;
+  /** Live editor sessions (the database in the server); without it, sessions live in this process only. */
+  sessions?: SessionStore;
   /** Clock for session expiry (tests). */
   nowMs?: () => number;
+  /** Overrides of the token-guessing throttle (tests); see guess-throttle.ts for the defaults. */
+  throttle?: Partial<GuessThrottleSettings>;
 }
 
 export function createReviewRouters(deps: ReviewRouterDeps): express.Router[] {
-  const auth = deps.editorToken === null ? null : new EditorAuth(deps.editorToken, deps.nowMs);
+  const auth = deps.editorToken === null ? null : new EditorAuth(deps.editorToken, deps.nowMs, deps.sessions);
   const logger = deps.logger ?? silentReviewLogger;
+  const throttle = auth === null ? null : new GuessThrottle(logger, deps.throttle);
   return [
     createReviewPageRouter({
       stories: deps.stories,
       auth,
+      throttle,
       logger,
       autoPublishThreshold: deps.autoPublishThreshold ?? null,
       newsletterCounts: deps.newsletterCounts,
     }),
-    createReviewApiRouter({ stories: deps.stories, auth, retrain: deps.retrain, logger }),
+    createReviewApiRouter({ stories: deps.stories, auth, throttle, retrain: deps.retrain, logger }),
   ];
 }

@@ -18,12 +18,15 @@ import { StoryEditError, StoryNotFoundError } from '../../store/stories-reposito
 import { crossOriginReason } from './cross-origin';
 import { ACTION_NAMES, describeOutcome, isActionName, parseEditorAction, parseStoryId, type ActionFields } from './editor-action';
 import { normalizeEditorName, type EditorAuth } from './editor-auth';
+import type { GuessThrottle } from './guess-throttle';
 import { parseApiPaging, parseStoryFilters, toQueueQuery } from './review-filters';
 import { NOT_CONFIGURED_MESSAGE, type RetrainRunner, type ReviewLogger, type ReviewStore } from './review-deps';
 
 export interface ReviewApiDeps {
   stories: ReviewStore;
   auth: EditorAuth | null;
+  /** Per-address throttle of wrong tokens (shared with the sign-in form). */
+  throttle: GuessThrottle | null;
   retrain?: RetrainRunner;
   logger: ReviewLogger;
 }
@@ -49,11 +52,20 @@ export function createReviewApiRouter(deps: ReviewApiDeps): express.Router {
     return router;
   }
 
-  router.use('/api', (req: Request, res: Response, next: NextFunction) => {
+  const { throttle } = deps;
+  router.use('/api', async (req: Request, res: Response, next: NextFunction) => {
+    const address = req.ip ?? 'unknown';
+    const wait = throttle === null ? null : await throttle.retryAfter(address, 'api');
+    if (wait !== null) {
+      res.setHeader('Retry-After', String(wait));
+      return fail(res, 429, 'too_many_attempts', `Too many wrong editor tokens from this address; try again in ${wait} s.`);
+    }
     if (!auth.bearerMatches(req.get('authorization'))) {
+      await throttle?.recordFailure(address, 'api');
       res.setHeader('WWW-Authenticate', 'Bearer realm="editor review"');
       return fail(res, 401, 'unauthorized', 'This API needs the editor token: send "Authorization: Bearer <token>".');
     }
+    await throttle?.recordSuccess(address);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       const reason = crossOriginReason(req);
       if (reason !== null) return fail(res, 403, 'cross_origin', `Refused: ${reason}.`);
@@ -138,6 +150,7 @@ export function createReviewApiRouter(deps: ReviewApiDeps): express.Router {
         beforeMacroF1: outcome.beforeMacroF1,
         afterMacroF1: outcome.afterMacroF1,
         editorExamples: outcome.editorExamples,
+        gazetteerSuggestions: outcome.gazetteerSuggestions,
         message: outcome.adopted
           ? `Adopted the retrained model (macro-F1 ${outcome.beforeMacroF1.toFixed(3)} -> ${outcome.afterMacroF1.toFixed(3)}).`
           : `Kept the current model: the retrained one scores lower (${outcome.afterMacroF1.toFixed(3)} < ${outcome.beforeMacroF1.toFixed(3)}).`,

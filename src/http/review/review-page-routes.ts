@@ -28,6 +28,7 @@ import {
   type EditorAuth,
   type EditorSession,
 } from './editor-auth';
+import type { GuessThrottle } from './guess-throttle';
 import { NOT_CONFIGURED_MESSAGE, type ReviewLogger, type ReviewStore } from './review-deps';
 import { DEFAULT_PER_PAGE, parsePagePaging, parseStoryFilters, toQueueQuery, type StoryFilters } from './review-filters';
 import {
@@ -42,6 +43,8 @@ import {
 export interface ReviewPageDeps {
   stories: ReviewStore;
   auth: EditorAuth | null;
+  /** Per-address throttle of wrong tokens (shared with the API). */
+  throttle: GuessThrottle | null;
   logger: ReviewLogger;
   autoPublishThreshold: number | null;
   newsletterCounts?: () => SubscriberCounts;
@@ -88,7 +91,7 @@ function formPinned(raw: unknown): unknown {
 }
 
 export function createReviewPageRouter(deps: ReviewPageDeps): express.Router {
-  const { stories, auth, logger, autoPublishThreshold } = deps;
+  const { stories, auth, throttle, logger, autoPublishThreshold } = deps;
   const router = express.Router();
 
   router.use(QUEUE_PATH, (_req: Request, res: Response, next: NextFunction) => {
@@ -115,16 +118,26 @@ export function createReviewPageRouter(deps: ReviewPageDeps): express.Router {
     sendHtml(res, 200, renderLoginPage({ next }));
   });
 
-  router.post(LOGIN_PATH, parseForm, (req: Request, res: Response) => {
+  router.post(LOGIN_PATH, parseForm, async (req: Request, res: Response) => {
     const refused = crossOriginReason(req);
     if (refused !== null) return sendHtml(res, 403, renderMessagePage('Sign-in refused', `Refused: ${refused}.`));
     const fields = formFields(req);
     const next = safeNextPath(fields.next);
     const typedName = typeof fields.editor === 'string' ? fields.editor.slice(0, 64) : '';
+    const address = req.ip ?? 'unknown';
+    const tooMany = (seconds: number) => {
+      res.setHeader('Retry-After', String(seconds));
+      sendHtml(res, 429, renderLoginPage({ next, editor: typedName, problem: `Too many wrong tokens from this address. Wait ${seconds} seconds, then try again.` }));
+    };
+    const wait = throttle === null ? null : await throttle.retryAfter(address, 'sign-in');
+    if (wait !== null) return tooMany(wait);
     if (typeof fields.token !== 'string' || !auth.tokenMatches(fields.token)) {
-      logger.warn('editor sign-in refused: wrong token', { ip: req.ip ?? null });
+      // Logged in aggregate by the throttle, not one line per guess.
+      const blocked = throttle === null ? null : await throttle.recordFailure(address, 'sign-in');
+      if (blocked !== null) return tooMany(blocked);
       return sendHtml(res, 401, renderLoginPage({ next, editor: typedName, problem: 'That is not the editor token. Check it and try again.' }));
     }
+    await throttle?.recordSuccess(address);
     const editor = normalizeEditorName(fields.editor);
     if (editor === null) {
       return sendHtml(res, 400, renderLoginPage({ next, problem: 'Enter your name (1 to 64 characters); it is recorded with each decision.' }));
@@ -141,6 +154,10 @@ export function createReviewPageRouter(deps: ReviewPageDeps): express.Router {
     const session = sessionOf(req);
     if (session !== null && !auth.csrfMatches(session, formFields(req)._csrf)) {
       return sendHtml(res, 403, renderMessagePage('Sign-out refused', 'The form was out of date or not from this page. Reload the page and try again.'));
+    }
+    if (session !== null) {
+      auth.endSession(session);
+      logger.info('editor signed out', { editor: session.editor });
     }
     res.setHeader('Set-Cookie', clearedSessionCookieHeader(req.secure));
     res.redirect(303, LOGIN_PATH);

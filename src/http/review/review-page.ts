@@ -7,6 +7,7 @@ import { MAX_EDITED_SUMMARY, MAX_EDITED_TITLE } from '../../store/story-edits';
 import escapeHtml from 'escape-html';
 import { LABELS, type Label, type Story } from '../../model';
 import { safeHttpUrl } from '../../publish/feed-builder';
+import { toFeedText } from '../../publish/xml-safe-text';
 import { REVIEW_CSS, REVIEW_SCRIPT } from './review-assets';
 import {
   DEFAULT_PER_PAGE,
@@ -126,7 +127,7 @@ function outletList(story: Story): string {
   return story.outlets
     .map((outlet) => {
       const url = safeHttpUrl(outlet.url);
-      const name = escapeHtml(outlet.feedName);
+      const name = escapeHtml(toFeedText(outlet.feedName) || outlet.feedId);
       return url === null ? name : `<a href="${escapeHtml(url)}" target="_blank" rel="noopener noreferrer">${name}</a>`;
     })
     .join(', ');
@@ -163,12 +164,13 @@ export function renderStoryCard(story: Story, ctx: CardContext): string {
   const id = story.id;
   const action = (name: string) => `/review/stories/${id}/${name}`;
   const link = storyLink(story);
-  const title = escapeHtml(story.title || '(untitled)');
+  // toFeedText: no bidi overrides or control characters from a source reach the editor either.
+  const title = escapeHtml(toFeedText(story.title) || '(untitled)');
   const heading = link === null ? title : `<a href="${escapeHtml(link)}" target="_blank" rel="noopener noreferrer">${title}<span class="ext" aria-hidden="true">↗</span></a>`;
   const settled = !storyMatchesFilters(story, ctx.filters);
   const terms = story.predicted.terms.length === 0
     ? '<span class="term">none</span>'
-    : story.predicted.terms.map((term) => `<span class="term">${escapeHtml(term)}</span>`).join('');
+    : story.predicted.terms.map((term) => `<span class="term">${escapeHtml(toFeedText(term))}</span>`).join('');
   const editorLabel = story.editorLabel === null
     ? '<span class="muted">none</span>'
     : `<span class="lbl ${story.editorLabel}">${LABEL_NAMES[story.editorLabel]}</span>`;
@@ -187,7 +189,7 @@ ${story.pinned ? '<span class="badge pinned">Pinned to digest</span>' : ''}
 ${settled ? '<span class="badge note">no longer matches the filter</span>' : ''}
 </div>
 <p class="meta">${outletList(story)} · ${escapeHtml(formatTime(story.publishedAt))}</p>
-${story.summary ? `<p class="summary">${escapeHtml(truncate(story.summary, SUMMARY_MAX_CHARS))}</p>` : ''}
+${story.summary ? `<p class="summary">${escapeHtml(truncate(toFeedText(story.summary), SUMMARY_MAX_CHARS))}</p>` : ''}
 <dl class="facts">
 <dt>Model says</dt><dd><span class="lbl ${story.predicted.label}">${LABEL_NAMES[story.predicted.label]}</span> ${confidenceMeter(story.predicted.confidence, ctx.autoPublishThreshold)}</dd>
 <dt>Editor label</dt><dd>${editorLabel}</dd>

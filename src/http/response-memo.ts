@@ -1,0 +1,293 @@
+/**
+ * Public responses kept ready to send, per data version, and the hot path that sends them before
+ * Express sees the request.
+ *
+ * How an entry is made: `capture()` is an Express middleware at the top of the app. For a GET of a
+ * memoizable path it watches the response the normal routers produce; a 200 with `Cache-Control:
+ * public` (no cookie, no per-request Vary) is kept, compressed once per content coding, under
+ * Host + URL and stamped with the data version (store/data-version.ts) read when the request came in.
+ * The routers stay as they are: the memo wraps their output, it does not re-implement them.
+ * Feeds hand over their already-encoded representations (res.locals, see send-cached-feed.ts) so their
+ * ETags stay the ones derived from the publication version.
+ *
+ * How it is used: `serve()` runs in the node:http request listener (withHotPath) before Express. An
+ * entry whose stamp is current (and, for /health, younger than its TTL) is answered there: 304 for a
+ * matching If-None-Match / If-Modified-Since, else the prepared bytes. Anything else falls through to
+ * Express, which makes a fresh entry. A data change makes every entry's stamp stale at once.
+ */
+import { createHash } from 'node:crypto';
+import type { IncomingMessage, OutgoingHttpHeaders, RequestListener, ServerResponse } from 'node:http';
+import type { NextFunction, Request, Response } from 'express';
+import { evaluateConditional } from '../publish/etag';
+import { encodeFeed, FEED_CONTENT_CODINGS, type EncodedFeed, type FeedContentCoding } from '../publish/feed-cache';
+import { negotiateContentCoding } from './send-cached-feed';
+
+/** res.locals keys routers may set. */
+export interface ResponseMemoLocals {
+  /** Every coding of the body already encoded (feeds), instead of compressing the captured bytes. */
+  encodedRepresentations?: EncodedFeed;
+  /** Keep the response at most this long even if the data version does not change (e.g. /health). */
+  responseMemoTtlMs?: number;
+}
+
+export interface ResponseMemoOptions {
+  /** Current data version stamp (DataVersionWatcher.current). */
+  dataStamp: () => string;
+  /** Paths whose public responses may be kept; others always go to the routers. */
+  isMemoizablePath: (path: string) => boolean;
+  maxEntries?: number;
+  /** Total body bytes over all codings; the least recently used entries go first. */
+  maxBytes?: number;
+  now?: () => number;
+}
+
+export interface ResponseMemoStats {
+  entries: number;
+  bytes: number;
+  hits: number;
+  notModified: number;
+  misses: number;
+  stored: number;
+}
+
+interface MemoEntry {
+  stamp: string;
+  expiresAt: number;
+  bytes: number;
+  etags: readonly string[];
+  lastModified: string | null;
+  /** Per coding: the body, its 200 headers, and the 304 headers naming that representation. */
+  representations: Record<FeedContentCoding, { body: Buffer; etag: string; ok: OutgoingHttpHeaders; notModified: OutgoingHttpHeaders }>;
+  /** 304 headers without an ETag, for a client that matched another coding's tag or `*`. */
+  notModifiedBase: OutgoingHttpHeaders;
+}
+
+/** Headers the memo sets itself, or that describe one connection or one message rather than the resource. */
+const DROPPED_HEADERS = new Set([
+  'etag',
+  'content-length',
+  'content-encoding',
+  'date',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'last-modified',
+  'vary',
+]);
+/** Headers a 304 repeats (RFC 9110 §15.4.5: those a 200 would have sent that caches update). */
+const NOT_MODIFIED_HEADERS = ['cache-control', 'expires', 'content-location', 'access-control-allow-origin'];
+
+const DEFAULT_MAX_ENTRIES = 2_000;
+const DEFAULT_MAX_BYTES = 48 * 1024 * 1024;
+/** Distinct Accept-Encoding values remembered; browsers and feed readers send a handful. */
+const MAX_NEGOTIATIONS = 64;
+
+export class ResponseMemo {
+  private readonly entries = new Map<string, MemoEntry>();
+  private readonly negotiated = new Map<string, FeedContentCoding>();
+  private readonly maxEntries: number;
+  private readonly maxBytes: number;
+  private readonly now: () => number;
+  private bytes = 0;
+  private hits = 0;
+  private notModified = 0;
+  private misses = 0;
+  private stored = 0;
+
+  constructor(private readonly options: ResponseMemoOptions) {
+    this.maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
+    this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Answers a GET/HEAD from a current entry; false when the request must go to the routers. */
+  serve(req: IncomingMessage, res: ServerResponse): boolean {
+    const key = memoKey(req.headers.host, req.url ?? '');
+    const entry = this.entries.get(key);
+    if (entry === undefined) {
+      this.misses += 1;
+      return false;
+    }
+    if (entry.stamp !== this.options.dataStamp() || entry.expiresAt <= this.now()) {
+      this.remove(key, entry);
+      this.misses += 1;
+      return false;
+    }
+    // Most recently used goes to the end of the Map's order.
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    const representation = entry.representations[this.negotiate(req.headers['accept-encoding'])];
+    const ifNoneMatch = req.headers['if-none-match'];
+    const ifModifiedSince = req.headers['if-modified-since'];
+    if (ifNoneMatch !== undefined || ifModifiedSince !== undefined) {
+      const outcome = evaluateConditional({ ifNoneMatch, ifModifiedSince }, { etags: entry.etags, lastModified: entry.lastModified });
+      if (outcome.notModified) {
+        this.notModified += 1;
+        const held = outcome.matchedEtag;
+        res.writeHead(
+          304,
+          held === null || held === representation.etag ? representation.notModified : { ...entry.notModifiedBase, etag: held },
+        );
+        res.end();
+        return true;
+      }
+    }
+    this.hits += 1;
+    res.writeHead(200, representation.ok);
+    if (req.method === 'HEAD') res.end();
+    else res.end(representation.body);
+    return true;
+  }
+
+  /** Express middleware: keeps what the routers answer for memoizable GETs. Mount first. */
+  capture() {
+    return (req: Request, res: Response, next: NextFunction): void => {
+      if (req.method !== 'GET' || !this.options.isMemoizablePath(req.path)) return next();
+      // Read before the routers read the data, so an entry is never stamped newer than its body.
+      const stamp = this.options.dataStamp();
+      const startedAt = this.now();
+      const key = memoKey(req.headers.host, req.originalUrl);
+      let streamed = false;
+      const write = res.write;
+      res.write = function (this: Response, ...args: unknown[]) {
+        streamed = true;
+        return (write as (...a: unknown[]) => boolean).apply(this, args);
+      } as typeof res.write;
+      const end = res.end;
+      const memo = this;
+      res.end = function (this: Response, ...args: unknown[]) {
+        const chunk = typeof args[0] === 'function' ? undefined : args[0];
+        if (!streamed) {
+          try {
+            memo.consider(key, stamp, startedAt, res, chunk);
+          } catch {
+            // Keeping a copy is an optimisation: whatever goes wrong there, the response itself goes out.
+          }
+        }
+        return (end as (...a: unknown[]) => Response).apply(this, args);
+      } as typeof res.end;
+      next();
+    };
+  }
+
+  stats(): ResponseMemoStats {
+    return {
+      entries: this.entries.size,
+      bytes: this.bytes,
+      hits: this.hits,
+      notModified: this.notModified,
+      misses: this.misses,
+      stored: this.stored,
+    };
+  }
+
+  private consider(key: string, stamp: string, startedAt: number, res: Response, chunk: unknown): void {
+    if (res.statusCode !== 200) return;
+    const headers = res.getHeaders();
+    const locals = res.locals as ResponseMemoLocals;
+    const ttl = locals.responseMemoTtlMs;
+    // Public responses are kept; a route may also opt in with a TTL (e.g. /health, no-store downstream).
+    const cacheControl = String(headers['cache-control'] ?? '');
+    const isPublic = /\bpublic\b/.test(cacheControl) && !/\b(?:no-store|private|no-cache)\b/.test(cacheControl);
+    if (!isPublic && ttl === undefined) return;
+    if (headers['set-cookie'] !== undefined) return;
+    const vary = String(headers.vary ?? '').toLowerCase();
+    if (vary !== '' && vary.split(',').some((name) => name.trim() !== 'accept-encoding')) return;
+    let encoded = locals.encodedRepresentations;
+    if (encoded === undefined) {
+      // A body compressed by someone else, or no body, is not something the memo can re-serve.
+      if (headers['content-encoding'] !== undefined) return;
+      const body = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.isBuffer(chunk) ? chunk : null;
+      if (body === null || body.length === 0) return;
+      encoded = encodeFeed(body, pageEtags(body));
+    }
+    this.store(key, {
+      stamp,
+      expiresAt: ttl === undefined ? Number.POSITIVE_INFINITY : startedAt + ttl,
+      headers,
+      encoded,
+      lastModified: typeof headers['last-modified'] === 'string' ? headers['last-modified'] : null,
+    });
+  }
+
+  private store(
+    key: string,
+    made: { stamp: string; expiresAt: number; headers: OutgoingHttpHeaders; encoded: EncodedFeed; lastModified: string | null },
+  ): void {
+    const kept: OutgoingHttpHeaders = {};
+    for (const [name, value] of Object.entries(made.headers)) {
+      if (value !== undefined && !DROPPED_HEADERS.has(name)) kept[name] = value;
+    }
+    if (made.lastModified !== null) kept['last-modified'] = made.lastModified;
+    const notModifiedBase: OutgoingHttpHeaders = { vary: 'Accept-Encoding' };
+    for (const name of NOT_MODIFIED_HEADERS) if (kept[name] !== undefined) notModifiedBase[name] = kept[name];
+    if (made.lastModified !== null) notModifiedBase['last-modified'] = made.lastModified;
+
+    let bytes = 0;
+    const representations = {} as MemoEntry['representations'];
+    for (const coding of FEED_CONTENT_CODINGS) {
+      const { body, etag } = made.encoded.representations[coding];
+      bytes += body.length;
+      const ok: OutgoingHttpHeaders = { ...kept, vary: 'Accept-Encoding', etag, 'content-length': body.length };
+      if (coding !== 'identity') ok['content-encoding'] = coding;
+      representations[coding] = { body, etag, ok, notModified: { ...notModifiedBase, etag } };
+    }
+    if (bytes > this.maxBytes) return;
+    const previous = this.entries.get(key);
+    if (previous !== undefined) this.remove(key, previous);
+    this.entries.set(key, {
+      stamp: made.stamp,
+      expiresAt: made.expiresAt,
+      bytes,
+      etags: made.encoded.etags,
+      lastModified: made.lastModified,
+      representations,
+      notModifiedBase,
+    });
+    this.bytes += bytes;
+    this.stored += 1;
+    for (const [oldKey, oldEntry] of this.entries) {
+      if (this.entries.size <= this.maxEntries && this.bytes <= this.maxBytes) break;
+      this.remove(oldKey, oldEntry);
+    }
+  }
+
+  private remove(key: string, entry: MemoEntry): void {
+    if (this.entries.delete(key)) this.bytes -= entry.bytes;
+  }
+
+  private negotiate(acceptEncoding: string | undefined): FeedContentCoding {
+    if (acceptEncoding === undefined) return 'identity';
+    let coding = this.negotiated.get(acceptEncoding);
+    if (coding === undefined) {
+      coding = negotiateContentCoding(acceptEncoding);
+      if (this.negotiated.size >= MAX_NEGOTIATIONS) this.negotiated.clear();
+      this.negotiated.set(acceptEncoding, coding);
+    }
+    return coding;
+  }
+}
+
+function memoKey(host: string | undefined, url: string): string {
+  return `${host ?? ''} ${url}`;
+}
+
+/** Strong ETags for a captured page: a hash of its bytes, so an unchanged page keeps its tag across versions. */
+function pageEtags(body: Buffer): Record<FeedContentCoding, string> {
+  const digest = createHash('sha256').update(body).digest('hex');
+  const etags = {} as Record<FeedContentCoding, string>;
+  for (const coding of FEED_CONTENT_CODINGS) {
+    const suffix = coding === 'identity' ? '' : `-${coding}`;
+    etags[coding] = `"p${digest.slice(0, 20)}${suffix}"`;
+  }
+  return etags;
+}
+
+/** The server's request listener: the memo answers what it can, Express the rest. */
+export function withHotPath(memo: ResponseMemo, app: RequestListener): RequestListener {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const method = req.method;
+    if ((method === 'GET' || method === 'HEAD') && memo.serve(req, res)) return;
+    app(req, res);
+  };
+}
