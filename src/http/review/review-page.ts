@@ -145,7 +145,7 @@ function coverageSection(story: Story, ctx: CardContext, action: (name: string) 
         story.outlets.length > 1 && outlet.itemId !== undefined
           ? ` <button class="btn small split" type="submit" name="item" value="${outlet.itemId}" title="Make this report a story of its own">Split out</button>`
           : '';
-      return `<li><span class="outlet">${escapeHtml(outlet.feedName)}</span>: ${escapeHtml(outlet.title ?? '')}${split}</li>`;
+      return `<li><span class="outlet">${escapeHtml(toFeedText(outlet.feedName))}</span>: ${escapeHtml(toFeedText(outlet.title ?? ''))}${split}</li>`;
     })
     .join('');
   const count = story.outlets.length;
@@ -154,8 +154,8 @@ function coverageSection(story: Story, ctx: CardContext, action: (name: string) 
 <form class="act" method="post" action="${action('split')}" data-reload="true">${hiddenFields(ctx)}<ul class="reports">${reports}</ul></form>
 <form class="act merge" method="post" action="${action('merge')}" data-reload="true">${hiddenFields(ctx)}<label>Merge into story # <input name="into" inputmode="numeric" pattern="[0-9]*" size="7" required data-focus-key="m" aria-label="Story number to merge into"></label> <button class="btn small" type="submit">Merge <kbd>m</kbd></button></form>
 <details class="edit-wording"><summary>Edit headline and summary <kbd>e</kbd></summary>
-<form class="act edit" method="post" action="${action('edit')}">${hiddenFields(ctx)}<label>Headline <input name="title" maxlength="${MAX_EDITED_TITLE}" value="${escapeHtml(story.title)}" data-focus-key="e"></label>
-<label>Summary <textarea name="summary" rows="3" maxlength="${MAX_EDITED_SUMMARY}">${escapeHtml(story.summary)}</textarea></label>
+<form class="act edit" method="post" action="${action('edit')}">${hiddenFields(ctx)}<label>Headline <input name="title" maxlength="${MAX_EDITED_TITLE}" value="${escapeHtml(toFeedText(story.title))}" data-focus-key="e"></label>
+<label>Summary <textarea name="summary" rows="3" maxlength="${MAX_EDITED_SUMMARY}">${escapeHtml(toFeedText(story.summary))}</textarea></label>
 <button class="btn small" type="submit">Save wording</button></form></details>
 </details>`;
 }
