@@ -5,6 +5,7 @@ import type { DedupeFigures } from './dedupe-bench';
 import type { IngestFigures } from './ingest-bench';
 import type { MachineInfo } from './machine';
 import { MB } from './memory-sampler';
+import type { NewsboatFigures } from './newsboat-bench';
 import type { ServingFigures } from './serving-bench';
 
 export interface BenchFigures {
@@ -14,6 +15,7 @@ export interface BenchFigures {
   classify: ClassifyFigures;
   dedupe: DedupeFigures;
   serving: ServingFigures;
+  newsboat: NewsboatFigures;
   totalSeconds: number;
 }
 
@@ -146,6 +148,28 @@ function rows(f: BenchFigures): Row[] {
     info('   GET /feeds/all.rss?page=<random 1..1000> (uncached renders)', load(serving.randomPages)),
     info('   GET /health', load(serving.health)),
     info('   bare Express route ("ok"), for comparison with earlier runs', load(serving.bare)),
+    ...newsboatRows(f.newsboat),
+  ];
+}
+
+function newsboatRows(n: NewsboatFigures): Row[] {
+  if (!n.ran) return [info('5. fetch-now --force vs newsboat -x reload', `not run: ${n.reason}`)];
+  const ratio = n.newsboatSeconds / n.cliSeconds;
+  return [
+    info(
+      `5. fetch-now --force, process start included (${n.feeds} feeds, ${integer(n.items)} items, median of ${n.rounds})`,
+      `${decimal(n.cliSeconds, 2)} s, ${integer(n.items / n.cliSeconds)} items/s; ${integer(n.cliStoredItems)} items stored`,
+    ),
+    info(
+      '   newsboat -x reload, same feeds, 4 reload threads',
+      `${decimal(n.newsboatSeconds, 2)} s, ${integer(n.items / n.newsboatSeconds)} items/s; ${integer(n.newsboatStoredItems)} items stored`,
+    ),
+    {
+      figure: '   fetch-now speed vs newsboat',
+      value: `${decimal(ratio, 2)}×`,
+      target: '>= 1.00×',
+      verdict: verdict(ratio >= 1 && n.cliStoredItems === n.items),
+    },
   ];
 }
 

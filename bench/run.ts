@@ -20,6 +20,7 @@ import type { DedupeFigures } from './dedupe-bench';
 import { buildFixtureFeeds, writeFixtureFeeds } from './fixture-feeds';
 import { writeManifest } from './fixture-manifest';
 import type { IngestFigures } from './ingest-bench';
+import { runNewsboatBench, type NewsboatFigures } from './newsboat-bench';
 import { describeMachine } from './machine';
 import { renderTable, type BenchFigures } from './report';
 import type { SectionReply, SectionRequest } from './section-child';
@@ -76,14 +77,17 @@ async function main(): Promise<void> {
       seed: FIXTURE_SEED,
     });
     writeFixtureFeeds(fixtureDir, fixtures);
-    writeManifest(fixtureDir, fixtures);
+    const manifest = writeManifest(fixtureDir, fixtures);
     progress(`fixtures: ${fixtures.feeds.length} feeds, ${fixtures.itemCount} items in ${fixtureDir}`);
 
     const feedServer = await startFeedServer(fixtureDir);
     let ingest: IngestFigures;
+    let newsboat: NewsboatFigures;
     try {
       progress('1/4 ingest: runFetchCycle end to end, then stage by stage');
       ingest = await runSection<IngestFigures>({ section: 'ingest', fixtureDir, feedOrigin: feedServer.origin, workDir, modelPath });
+      progress('1b/4 ingest end to end, process start included: fetch-now --force against newsboat');
+      newsboat = runNewsboatBench({ manifest, feedOrigin: feedServer.origin, workDir, modelPath, corpusDir: CORPUS_DIR, gazetteerPath: GAZETTEER_PATH });
     } finally {
       feedServer.stop();
     }
@@ -104,6 +108,7 @@ async function main(): Promise<void> {
       classify,
       dedupe,
       serving,
+      newsboat,
       totalSeconds: (performance.now() - started) / 1000,
     };
     const table = renderTable(figures);

@@ -8,6 +8,7 @@ import { retrainModel } from './cli/retrain-command';
 import { ConfigError, hostForUrl, loadConfig, type LoadedConfig } from './config/load-config';
 import { digestCommand, DigestNotFoundError, digestRemoveCommand } from './cli/digest-command';
 import { DigestDateInFutureError } from './digest/build-digest';
+import { StartupError } from './startup-error';
 import { DigestAlreadyMailedError } from './store/digests-repository';
 import { printMatchingEval, reclusterCommand, tuneClusteringCommand } from './cli/matching-commands';
 import { sendDigestCommand } from './cli/send-digest-command';
@@ -261,7 +262,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof ConfigError || error instanceof OpmlError) process.stderr.write(`${error.message}\n`);
+    if (error instanceof ConfigError || error instanceof OpmlError || error instanceof StartupError) process.stderr.write(`${error.message}\n`);
     else if (error instanceof DigestDateInFutureError || error instanceof DigestAlreadyMailedError || error instanceof DigestNotFoundError) {
       process.stderr.write(`digest: ${error.message}\n`);
     }

@@ -17,6 +17,7 @@ import type { Services } from './services';
 import { DataVersionWatcher } from './store/data-version';
 import { DigestsRepository } from './store/digests-repository';
 import { EditorSessionsRepository } from './store/editor-sessions-repository';
+import { GuessThrottle } from './http/review/guess-throttle';
 import { StoryQueries } from './store/story-queries';
 import { RelatedStoriesFinder } from './stories/related';
 
@@ -62,6 +63,8 @@ export function createHttpApp(
   } as unknown as NodeJS.WritableStream;
   // One store of editor sessions for every router that accepts the review page's cookie.
   const editorSessions = new EditorSessionsRepository(db);
+  // One wrong-token count per client address for every route that checks the editor token.
+  const guessThrottle = config.review.editorToken === null ? undefined : new GuessThrottle(logger, config.review.throttle);
   return createApp({
     reader: stories,
     feedHealth: () => feeds.health(),
@@ -84,11 +87,12 @@ export function createHttpApp(
         confirmedSubscribers: () => newsletter.subscriptions.confirmedSubscribers(),
         editorToken: config.review.editorToken,
         sessions: editorSessions,
+        throttle: guessThrottle,
       }),
       ...createReviewRouters({
         stories,
         editorToken: config.review.editorToken,
-        throttle: config.review.throttle,
+        throttle: guessThrottle,
         sessions: editorSessions,
         retrain: () => retrainModel(services, retrainLog),
         logger,

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostForUrl, loadConfig, ConfigError } from './config/load-config';
+import { StartupError } from './startup-error';
 import { createDigestBuilder } from './digest/build-digest';
 import { createHttpListener } from './http-composition';
 import { retrainModel } from './cli/retrain-command';
@@ -88,7 +89,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof StartupError) {
     process.stderr.write(`${error.message}\n`);
   } else {
     process.stderr.write(`fatal: ${(error as Error).stack ?? String(error)}\n`);

@@ -10,6 +10,7 @@ import type { Classification, FeedSource } from './model';
 import { FeedsRepository } from './store/feeds-repository';
 import { openDatabase } from './store/open-database';
 import { StoriesRepository } from './store/stories-repository';
+import { causeOf, StartupError } from './startup-error';
 
 /** The current model; retraining swaps it in place so running jobs pick it up. */
 export class ClassifierHolder {
@@ -29,7 +30,16 @@ export interface Services {
 
 /** Opens the database, syncs config feeds into it, loads (or first trains) the model. */
 export function createServices(config: LoadedConfig, logger: Logger): Services {
-  const db = openDatabase(config.database.path, { busyTimeoutMs: config.database.busyTimeoutMs });
+  let db: Database.Database;
+  try {
+    db = openDatabase(config.database.path, { busyTimeoutMs: config.database.busyTimeoutMs });
+  } catch (error) {
+    throw new StartupError(
+      config.database.path,
+      `the database cannot be opened: ${causeOf(error)}`,
+      'Check that its folder exists and is writable by this user, or set database.path / DATABASE_PATH to a writable location.',
+    );
+  }
   const feeds = new FeedsRepository(db);
   const stories = new StoriesRepository(db, feeds, config.curation.autoPublishThreshold, {
     windowDays: config.dedupe.windowDays,
@@ -39,9 +49,20 @@ export function createServices(config: LoadedConfig, logger: Logger): Services {
   });
   const republished = stories.applyCurationPolicy();
   if (republished > 0) logger.info('curation policy re-applied', { changed_stories: republished });
-  const { model, trainedNow } = loadOrTrainClassifier(config.classifier.modelPath, config.classifier.corpusDir, undefined, {
-    gazetteer: loadGazetteerIfPresent(config.classifier.gazetteerPath),
-  });
+  let loaded: ReturnType<typeof loadOrTrainClassifier>;
+  try {
+    loaded = loadOrTrainClassifier(config.classifier.modelPath, config.classifier.corpusDir, undefined, {
+      gazetteer: loadGazetteerIfPresent(config.classifier.gazetteerPath),
+    });
+  } catch (error) {
+    db.close();
+    throw new StartupError(
+      config.classifier.modelPath,
+      `the classifier can be neither loaded nor trained from the corpus in ${config.classifier.corpusDir}: ${causeOf(error)}`,
+      'Relative paths count from the config file\'s folder: point classifier.corpusDir (and modelPath) at the data/corpus folder, e.g. with absolute paths.',
+    );
+  }
+  const { model, trainedNow } = loaded;
   if (trainedNow) logger.info('trained classifier from corpus', { model: config.classifier.modelPath });
   return {
     config,

@@ -116,6 +116,21 @@ describe('wrong-token throttling', () => {
   }, 20_000);
 });
 
+describe('every route that checks the editor token shares the throttle', () => {
+  it('wrong tokens on the subscriber export count with the review API, and the export answers 429 too', async () => {
+    const svc = services({ review: { editorToken: EDITOR_TOKEN, throttle: { maxFailures: 2, firstBlockSeconds: 30 } } });
+    const { origin } = await serve(createHttpApp(svc));
+    const csv = (token: string) => fetch(`${origin}/api/newsletter/subscribers.csv`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await csv(WRONG_TOKEN)).status).toBe(401);
+    expect((await apiGet(origin, WRONG_TOKEN)).status).toBe(401);
+    const blockedApi = await apiGet(origin, EDITOR_TOKEN);
+    expect(blockedApi.status).toBe(429);
+    const blockedCsv = await csv(EDITOR_TOKEN);
+    expect(blockedCsv.status).toBe(429);
+    expect(Number(blockedCsv.headers.get('retry-after'))).toBeGreaterThan(25);
+  });
+});
+
 describe('sessions', () => {
   it('sign-out ends the session on the server: the old cookie and its CSRF token no longer work', async () => {
     const svc = services();

@@ -62,6 +62,10 @@ export function blockedAddressReason(address: string): string | null {
     const v6 = parsed as ipaddr.IPv6;
     // ::ffff:127.0.0.1 reaches the IPv4 loopback: judge the embedded IPv4 address.
     if (v6.isIPv4MappedAddress()) return blockedAddressReason(v6.toIPv4Address().toString());
+    // IPv4-compatible ::a.b.c.d (::/96, deprecated by RFC 4291): URL parsing turns [::127.0.0.1] into
+    // [::7f00:1], which ipaddr.js calls unicast. Nothing public lives there; refuse the whole range.
+    const parts = v6.parts;
+    if (parts.slice(0, 6).every((part) => part === 0) && (parts[6] !== 0 || parts[7] > 1)) return 'ipv4-compatible';
     const range = v6.range();
     return range === 'unicast' ? null : range;
   }

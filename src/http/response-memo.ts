@@ -52,6 +52,8 @@ export interface ResponseMemoStats {
 
 interface MemoEntry {
   stamp: string;
+  /** When the entry last moved to the recent end of the LRU order. */
+  touchedAt: number;
   expiresAt: number;
   bytes: number;
   etags: readonly string[];
@@ -78,6 +80,7 @@ const DROPPED_HEADERS = new Set([
 const NOT_MODIFIED_HEADERS = ['cache-control', 'expires', 'content-location', 'access-control-allow-origin'];
 
 const DEFAULT_MAX_ENTRIES = 2_000;
+const TOUCH_INTERVAL_MS = 1_000;
 const DEFAULT_MAX_BYTES = 48 * 1024 * 1024;
 /** Distinct Accept-Encoding values remembered; browsers and feed readers send a handful. */
 const MAX_NEGOTIATIONS = 64;
@@ -108,14 +111,19 @@ export class ResponseMemo {
       this.misses += 1;
       return false;
     }
-    if (entry.stamp !== this.options.dataStamp() || entry.expiresAt <= this.now()) {
+    const now = this.now();
+    if (entry.stamp !== this.options.dataStamp() || entry.expiresAt <= now) {
       this.remove(key, entry);
       this.misses += 1;
       return false;
     }
-    // Most recently used goes to the end of the Map's order.
-    this.entries.delete(key);
-    this.entries.set(key, entry);
+    // Most recently used goes to the end of the Map's order; at most once a second per entry, as
+    // re-inserting on every hit costs the hottest URLs the most for an order that barely changes.
+    if (now - entry.touchedAt >= TOUCH_INTERVAL_MS) {
+      entry.touchedAt = now;
+      this.entries.delete(key);
+      this.entries.set(key, entry);
+    }
     const representation = entry.representations[this.negotiate(req.headers['accept-encoding'])];
     const ifNoneMatch = req.headers['if-none-match'];
     const ifModifiedSince = req.headers['if-modified-since'];
@@ -237,6 +245,7 @@ export class ResponseMemo {
     if (previous !== undefined) this.remove(key, previous);
     this.entries.set(key, {
       stamp: made.stamp,
+      touchedAt: this.now(),
       expiresAt: made.expiresAt,
       bytes,
       etags: made.encoded.etags,

@@ -106,6 +106,7 @@ async function runOne(source: FeedSource, state: FeedState | null, deps: FetchRu
     }
     const parsed = await parseFeedDocument(outcome.body, source, startedAt, outcome.finalUrl, {
       maxItems: settings.maxItemsPerFeed,
+      contentType: outcome.contentType,
     });
     if (!parsed.ok) return fail(parsed.error.message, false);
     const candidates = parsed.items.map((item) => ({

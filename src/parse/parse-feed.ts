@@ -1,12 +1,26 @@
-import { createHash } from 'node:crypto';
 import Parser from 'rss-parser';
 import { canonicalizeParsedUrl } from '../dedupe/canonical-url';
 import type { FeedSource, NormalizedItem } from '../model';
 import { FeedStructureError, shapeFeedTree } from './feed-tree-shape';
 import { chooseItemDate } from './item-date';
-import { escapeUnpairedTags } from './literal-tags';
+import {
+  absoluteHttpUrl,
+  cleanInline as cleanText,
+  DEFAULT_MAX_ITEMS,
+  keepNewest,
+  MAX_AUTHOR_CHARS,
+  MAX_CATEGORIES,
+  MAX_CATEGORY_CHARS,
+  MAX_DERIVED_TITLE_CHARS,
+  MAX_GUID_CHARS,
+  MAX_SUMMARY_CHARS,
+  MAX_TITLE_CHARS,
+  nonEmpty,
+  titleHash,
+} from './item-fields';
 import { htmlToPlainText, truncateOnWord } from './plain-text';
 import { prepareFeedXml } from './prepare-xml';
+import { looksLikeJson, parseJsonFeedDocument } from './json-feed';
 import { recoverCompleteItems } from './recover-items';
 import { xmlLeadImage, type XmlImageFields } from './xml-lead-image';
 import { readXmlTree } from './xml-tree';
@@ -31,17 +45,9 @@ export type ParseResult =
 export interface ParseOptions {
   /** A document with more items keeps only the newest this many. */
   maxItems?: number;
+  /** The Content-Type the server sent: a JSON type sends a body that is not XML to the JSON Feed reader. */
+  contentType?: string | null;
 }
-
-export const DEFAULT_MAX_ITEMS = 500;
-const MAX_TITLE_CHARS = 300;
-const MAX_SUMMARY_CHARS = 600;
-const MAX_AUTHOR_CHARS = 200;
-const MAX_CATEGORY_CHARS = 100;
-const MAX_CATEGORIES = 30;
-const MAX_GUID_CHARS = 2048;
-/** A title made up from the summary, for items that have a link but no title. */
-const MAX_DERIVED_TITLE_CHARS = 120;
 
 /** Fields rss-parser leaves out for some formats; keepArray keeps element attributes (isPermaLink, term). */
 const CUSTOM_ITEM_FIELDS = [
@@ -86,33 +92,16 @@ function textOf(value: unknown): string | null {
   return null;
 }
 
+function cleanInline(value: unknown, maxChars: number): string | null {
+  return cleanText(textOf(value), maxChars);
+}
+
 function attributesOf(value: unknown): Record<string, string> {
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     const attributes = (value as { $?: unknown }).$;
     if (attributes && typeof attributes === 'object') return attributes as Record<string, string>;
   }
   return {};
-}
-
-function nonEmpty(text: string | null | undefined): string | null {
-  const trimmed = text?.trim();
-  return trimmed ? trimmed : null;
-}
-
-function cleanInline(value: unknown, maxChars: number): string | null {
-  const text = textOf(value);
-  if (text === null) return null;
-  return nonEmpty(truncateOnWord(htmlToPlainText(escapeUnpairedTags(text)), maxChars));
-}
-
-function absoluteHttpUrl(raw: string | null, base: string): URL | null {
-  if (!raw) return null;
-  try {
-    const url = new URL(raw.trim(), base);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url : null;
-  } catch {
-    return null;
-  }
 }
 
 /** RSS 2.0 says a guid is the item's permalink unless isPermaLink="false"; many feeds rely on that instead of <link>. */
@@ -191,10 +180,6 @@ function itemCategories(item: RawItem): string[] {
   return categories;
 }
 
-function titleHash(title: string): string {
-  return `urn:sha1:${createHash('sha1').update(title).digest('hex')}`;
-}
-
 /** Normalizes one item, or returns null when it has neither a title nor a link. */
 function normalizeItem(item: RawItem, feed: FeedSource, fetchedAt: Date, documentUrl: string): NormalizedItem | null {
   const link = itemLink(item, documentUrl);
@@ -224,17 +209,6 @@ function normalizeItem(item: RawItem, feed: FeedSource, fetchedAt: Date, documen
     // Full article HTML first: it is where a post's pictures are.
     imageUrl: xmlLeadImage(item, [item['content:encoded'], item.content, item.summary], documentUrl),
   };
-}
-
-/** Keeps the newest `limit` items (ties: earlier in the document first), in document order. */
-function keepNewest(items: NormalizedItem[], limit: number): NormalizedItem[] {
-  if (items.length <= limit) return items;
-  const ranked = items
-    .map((item, index) => ({ item, index, time: Date.parse(item.publishedAt) }))
-    .sort((a, b) => b.time - a.time || a.index - b.index)
-    .slice(0, limit)
-    .sort((a, b) => a.index - b.index);
-  return ranked.map((entry) => entry.item);
 }
 
 /** The callback-style XML parser rss-parser keeps in its `xmlParser` property (an xml2js Parser). */
@@ -325,7 +299,7 @@ async function readRecovered(xml: string, documentUrl: string): Promise<{ feed: 
 }
 
 /**
- * Parses an RSS 2.0 / RSS 1.0 (RDF) / Atom 1.0 document into normalized items.
+ * Parses an RSS 2.0 / RSS 1.0 (RDF) / Atom 1.0 or JSON Feed 1.0 / 1.1 document into normalized items.
  * Never throws: malformed, hostile or non-feed documents come back as `{ ok: false }`.
  */
 export async function parseFeedDocument(
@@ -335,6 +309,11 @@ export async function parseFeedDocument(
   documentUrl: string,
   options: ParseOptions = {},
 ): Promise<ParseResult> {
+  const maxItems = Math.max(1, Math.floor(options.maxItems ?? DEFAULT_MAX_ITEMS));
+  // The format detector: JSON Feed by its first character or a JSON content type (servers get that
+  // wrong both ways, so a body that starts like XML is read as XML whatever it was called), else XML.
+  const jsonType = /^\s*application\/(?:feed\+)?json\b/i.test(options.contentType ?? '');
+  if (looksLikeJson(xml) || (jsonType && !/^\uFEFF?\s*</.test(xml))) return parseJsonFeedDocument(xml, feed, fetchedAt, documentUrl, maxItems);
   const prepared = prepareFeedXml(xml);
   if (!prepared.ok) return { ok: false, error: { ...prepared.error, message: `${prepared.error.message} (${documentUrl})` } };
 
@@ -351,7 +330,6 @@ export async function parseFeedDocument(
     repaired = `The document is ${recovered.problem}; read the ${recovered.feed.items.length} complete items before the break`;
   }
 
-  const maxItems = Math.max(1, Math.floor(options.maxItems ?? DEFAULT_MAX_ITEMS));
   const rawItems = Array.isArray(parsed.items) ? parsed.items : [];
   const normalized: NormalizedItem[] = [];
   for (const raw of rawItems) {

@@ -60,7 +60,11 @@ export class RecentEvents {
     this.index.setModel(model);
   }
 
-  private seed(): void {
+  /**
+   * Learns word rarity from the background corpus (once). Call before taking the write lock: it
+   * reads a few thousand texts, which other processes' writes should not wait for.
+   */
+  seed(): void {
     if (this.seeded) return;
     seedTermStats(this.stats, this.options.background());
     this.seeded = true;

@@ -207,6 +207,7 @@ export class StoriesRepository implements PublishedStoryReader {
     success: FetchSuccess,
     settings: { categoryHint?: Label },
   ): IngestResult {
+    this.recentEvents.seed();
     const lookup = this.lookup;
     const { insertStory, insertItem, touchStory, fillStoryImage } = this.ingestStatements;
     const ingest = this.db.transaction((): IngestResult => {

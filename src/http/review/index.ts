@@ -29,14 +29,17 @@ export interface ReviewRouterDeps {
   sessions?: SessionStore;
   /** Clock for session expiry (tests). */
   nowMs?: () => number;
-  /** Overrides of the token-guessing throttle (tests); see guess-throttle.ts for the defaults. */
-  throttle?: Partial<GuessThrottleSettings>;
+  /**
+   * The token-guessing throttle, or settings for one (see guess-throttle.ts for the defaults). Pass
+   * the instance other routers checking the editor token use, so all of them share one count.
+   */
+  throttle?: GuessThrottle | Partial<GuessThrottleSettings>;
 }
 
 export function createReviewRouters(deps: ReviewRouterDeps): express.Router[] {
   const auth = deps.editorToken === null ? null : new EditorAuth(deps.editorToken, deps.nowMs, deps.sessions);
   const logger = deps.logger ?? silentReviewLogger;
-  const throttle = auth === null ? null : new GuessThrottle(logger, deps.throttle);
+  const throttle = auth === null ? null : deps.throttle instanceof GuessThrottle ? deps.throttle : new GuessThrottle(logger, deps.throttle);
   return [
     createReviewPageRouter({
       stories: deps.stories,

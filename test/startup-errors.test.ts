@@ -1,0 +1,58 @@
+/**
+ * Start-up problems an operator can fix are one readable line naming the file and the fix, with
+ * exit code 1, never a stack trace: a database that cannot be opened, and a copied config whose
+ * relative corpus path points nowhere.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+const dir = mkdtempSync(path.join(tmpdir(), 'startup-errors-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function start(script: 'server.ts' | 'cli.ts', config: unknown, args: string[] = []) {
+  const configFile = path.join(dir, `${Math.random().toString(36).slice(2)}.config.json`);
+  writeFileSync(configFile, JSON.stringify(config));
+  return new Promise<{ code: number; stderr: string }>((resolve) => {
+    execFile(
+      path.join(repoRoot, 'node_modules', '.bin', 'tsx'),
+      [path.join(repoRoot, 'src', script), ...args],
+      { cwd: repoRoot, encoding: 'utf8', timeout: 60_000, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', FEEDS_CONFIG: configFile, PORT: '0' } },
+      (error, _stdout, stderr) => resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stderr }),
+    );
+  });
+}
+
+describe('start-up errors', () => {
+  it('a database that cannot be opened: one line with its path and the fix, exit 1', async () => {
+    const notAFolder = path.join(dir, 'plain-file');
+    writeFileSync(notAFolder, 'not a folder');
+    const dbPath = path.join(notAFolder, 'feeds.db');
+    for (const script of ['server.ts', 'cli.ts'] as const) {
+      const { code, stderr } = await start(script, { database: { path: dbPath }, demoDir: null, feeds: [] }, script === 'cli.ts' ? ['health'] : []);
+      expect(code, stderr).toBe(1);
+      const lines = stderr.trim().split('\n').filter((line) => !/^\d{4}-\d\d-\d\dT.* (INFO|DEBUG) /.test(line));
+      expect(lines, stderr).toHaveLength(1);
+      expect(lines[0]).toContain(dbPath);
+      expect(lines[0]).toMatch(/database\.path \/ DATABASE_PATH/);
+      expect(stderr).not.toMatch(/\n\s+at /);
+    }
+  }, 90_000);
+
+  it('a copied config with a relative corpus path that points nowhere names the folder', async () => {
+    const { code, stderr } = await start('server.ts', {
+      database: { path: path.join(dir, 'ok.db') },
+      classifier: { modelPath: 'copied/model.json', corpusDir: 'copied/corpus' },
+      demoDir: null,
+      feeds: [],
+    });
+    expect(code, stderr).toBe(1);
+    expect(stderr).toContain(path.join(dir, 'copied', 'corpus'));
+    expect(stderr).toMatch(/classifier\.corpusDir/);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  }, 90_000);
+});
