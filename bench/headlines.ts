@@ -3,7 +3,7 @@
  * the vocabulary of one label. Headlines combine maker, product version, features, audiences and
  * numbers, so tens of thousands of them are distinct stories rather than near-duplicates.
  */
-import { jaccard, titleTokens } from '../src/dedupe/title-signature';
+import { jaccard, titleTokens } from './headline-words';
 import type { Label } from '../src/model';
 import type { Random } from './random';
 import {

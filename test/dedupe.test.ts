@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalizeParsedUrl, canonicalizeUrl, canonicalizeUrlByLibrary } from '../src/dedupe/canonical-url';
-import { jaccard, lshBuckets, pickDuplicate, titleTokens, tokenHashes } from '../src/dedupe/title-signature';
+import { buildEventDoc, type EventDoc } from '../src/dedupe/event-doc';
+import { EventIndex } from '../src/dedupe/event-index';
+import { eventTerms } from '../src/dedupe/event-terms';
+import { loadEventScorer } from '../src/dedupe/event-scorer-file';
+import { TermStats } from '../src/dedupe/term-stats';
 
 describe('canonicalizeUrl', () => {
   it('treats tracking-parameter, case, fragment and trailing-slash variants as one URL', () => {
@@ -49,28 +53,60 @@ describe('canonicalizeUrl', () => {
   });
 });
 
-describe('near-duplicate headlines', () => {
-  const a = titleTokens('Google unveils Veo 4 with native audio and 4K output');
-  const b = titleTokens('Google unveils Veo 4, adding native audio and 4K output');
-  const c = titleTokens('Google unveils Imagen 5 for photorealistic product shots');
-
-  it('scores rewordings of one headline as similar and different stories as dissimilar', () => {
-    expect(jaccard(a, b)).toBeGreaterThanOrEqual(0.6);
-    expect(jaccard(a, c)).toBeLessThan(0.3);
+describe('what identifies an event in a report', () => {
+  it('reads amounts, resolutions, durations and versions the way outlets write them differently', () => {
+    const one = eventTerms('Pika raises $80 million for 10-second 1080p clips', 'Pika 2.0 is out. Version 5 of its app follows.');
+    const other = eventTerms('Pika Raises $80M', 'The startup says Pika 2 renders 10 seconds at 1080p; the app reaches V5.');
+    for (const figure of ['$80m', '10s', '1080p']) {
+      expect(one.figures).toContain(figure);
+      expect(other.figures).toContain(figure);
+    }
+    for (const version of ['pika 2', 'v 5']) {
+      expect(one.versions).toContain(version);
+      expect(other.versions).toContain(version);
+    }
   });
 
-  it('puts similar headlines into a shared LSH bucket, so they are found without a full scan', () => {
-    const bucketsA = new Set(lshBuckets(tokenHashes(a)));
-    expect(lshBuckets(tokenHashes(b)).some((bucket) => bucketsA.has(bucket))).toBe(true);
-    const bucketsC = new Set(lshBuckets(tokenHashes(c)));
-    expect([...bucketsA].some((bucket) => bucketsC.has(bucket))).toBe(false);
+  it('finds names by their capitals mid-sentence, in Title Case only when the summary agrees, and never beat words', () => {
+    const terms = eventTerms(
+      'Stability AI Names A New Chief Executive',
+      'Stability AI said on Monday that Prem Akkaraju will lead the Stable Diffusion maker.',
+    );
+    expect(terms.entities).toEqual(expect.arrayContaining(['stability', 'prem akkaraju', 'stable diffusion']));
+    // Capitalised in the Title Case headline only: not a name.
+    expect(terms.entities).not.toContain('chief');
+    expect(terms.title).not.toContain('ai');
+  });
+});
+
+describe('the same-event index', () => {
+  const at = (hour: number) => new Date(Date.UTC(2026, 10, 24, hour)).toISOString();
+  const setup = () => {
+    const stats = new TermStats();
+    const index = new EventIndex(stats, loadEventScorer(), 4 * 86_400_000);
+    const doc = (storyId: number, feedId: string, title: string, summary: string, hour: number): EventDoc =>
+      buildEventDoc({ storyId, feedId, title, summary, publishedAt: at(hour) }, stats);
+    return { index, doc };
+  };
+
+  it('joins another outlet\'s report in its own words, never the same outlet twice, never another version', () => {
+    const { index, doc } = setup();
+    index.add(doc(1, 'verge', 'Google launches Veo 3 with native audio', 'Veo 3 from Google DeepMind generates 8-second 1080p clips with sound.', 1));
+    index.add(doc(2, 'verge', 'Runway raises $308 million', 'The Gen-4 maker is now valued above $3 billion.', 1));
+    const sameEvent = doc(0, 'decoder', "DeepMind's Veo 3 adds sound to AI video", 'Google DeepMind says Veo 3 renders 1080p clips of eight seconds, with dialogue.', 3);
+    expect(index.match(sameEvent)?.storyId).toBe(1);
+    const sameOutlet = doc(0, 'verge', "DeepMind's Veo 3 adds sound to AI video", 'Google DeepMind says Veo 3 renders 1080p clips of eight seconds, with dialogue.', 3);
+    expect(index.match(sameOutlet)).toBeNull();
+    const otherVersion = doc(0, 'decoder', 'Google launches Veo 2 with native audio', 'Veo 2 from Google DeepMind generates 8-second 1080p clips with sound.', 3);
+    expect(index.match(otherVersion)).toBeNull();
   });
 
-  it('never joins a story the same outlet already reported', () => {
-    const candidates = [{ storyId: 7, hashes: tokenHashes(a) }];
-    const feedsOf = (storyId: number) => (storyId === 7 ? ['framewire'] : []);
-    expect(pickDuplicate(tokenHashes(b), 'framewire', candidates, 0.6, feedsOf)).toBeNull();
-    expect(pickDuplicate(tokenHashes(b), 'pixelpost', candidates, 0.6, feedsOf)).toEqual({ storyId: 7, similarity: jaccard(a, b) });
-    expect(pickDuplicate(tokenHashes(c), 'pixelpost', candidates, 0.6, feedsOf)).toBeNull();
+  it('forgets reports that leave the window', () => {
+    const { index, doc } = setup();
+    index.add(doc(1, 'verge', 'Google launches Veo 3 with native audio', 'Veo 3 generates clips with sound.', 1));
+    expect(index.size).toBe(1);
+    expect(index.evictBefore(Date.parse(at(2)))).toBe(1);
+    expect(index.size).toBe(0);
+    expect(index.match(doc(0, 'decoder', 'Google launches Veo 3 with native audio', 'Veo 3 generates clips with sound.', 3))).toBeNull();
   });
 });
