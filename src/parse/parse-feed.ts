@@ -57,6 +57,13 @@ const CUSTOM_ITEM_FIELDS = [
   ['dc:date', 'dcDate'],
   ['updated', 'atomUpdated'],
   ['published', 'atomPublished'],
+  // Atom 0.3 and Dublin Core terms dates, for feeds that give no other.
+  ['issued', 'atomIssued'],
+  ['modified', 'atomModified'],
+  ['created', 'atomCreated'],
+  ['dcterms:issued', 'dctermsIssued'],
+  ['dcterms:created', 'dctermsCreated'],
+  ['dcterms:modified', 'dctermsModified'],
   ['media:description', 'mediaDescription'],
   ['media:group', 'mediaGroup'],
   // Lead-image candidates (see xml-lead-image.ts); every element, with its attributes.
@@ -192,7 +199,10 @@ function normalizeItem(item: RawItem, feed: FeedSource, fetchedAt: Date, documen
   const guid =
     nonEmpty(textOf(item.guid)) ?? nonEmpty(textOf(item.id)) ?? originalUrl ?? titleHash(title);
   const { publishedAt, hasFeedDate } = chooseItemDate(
-    [item.pubDate, item.isoDate, item.dcDate, item.atomPublished, item.atomUpdated],
+    [
+      item.pubDate, item.isoDate, item.dcDate, item.atomPublished, item.atomUpdated,
+      item.atomIssued, item.dctermsIssued, item.atomCreated, item.dctermsCreated, item.atomModified, item.dctermsModified,
+    ].map(textOf),
     fetchedAt,
   );
   return {
