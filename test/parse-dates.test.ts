@@ -48,3 +48,28 @@ describe('feed dates', () => {
     ]);
   });
 });
+
+describe('item links', () => {
+  const links = async (xml: string, documentUrl = 'https://links.example/blog/feed.xml') => {
+    const result = await parseFeedDocument(xml, feed, fetchedAt, documentUrl);
+    if (!result.ok) throw new Error(result.error.message);
+    return result.items.map((item) => item.originalUrl);
+  };
+
+  it('resolves a relative guid permalink against the document, but never an opaque guid', async () => {
+    const xml = `<rss version="2.0"><channel><title>Links</title>
+<item><title>Relative permalink</title><guid isPermaLink="true">/blog/2026/05/hailuo-03</guid></item>
+<item><title>Opaque id</title><guid>post-4812</guid></item>
+<item><title>Absolute permalink</title><guid>https://links.example/blog/abs</guid></item>
+</channel></rss>`;
+    expect(await links(xml)).toEqual(['https://links.example/blog/2026/05/hailuo-03', null, 'https://links.example/blog/abs']);
+  });
+
+  it('an empty href falls back to the next link candidate', async () => {
+    const xml = `<feed xmlns="http://www.w3.org/2005/Atom"><title>Links</title>
+<entry><title>Empty first link</title><id>tag:links.example,2026:1</id><link rel="alternate" href=""/><link rel="alternate" type="text/html" href="https://links.example/posts/1"/></entry>
+<entry><title>Empty link, guid-like id</title><id>tag:links.example,2026:2</id><link href=" "/><link rel="enclosure" href="https://links.example/a.mp3"/><link href="/posts/2"/></entry>
+</feed>`;
+    expect(await links(xml)).toEqual(['https://links.example/posts/1', 'https://links.example/posts/2']);
+  });
+});
