@@ -3,11 +3,25 @@ const EARLIEST_PLAUSIBLE = Date.UTC(1995, 0, 1);
 /** Feeds that publish a little ahead (time zones, scheduled posts) are tolerated up to this. */
 const FUTURE_TOLERANCE_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * Zone abbreviations feeds write after an RFC 822 time that Date.parse does not know (it knows
+ * GMT, UT(C) and the US zones). Ambiguous ones (IST: India or Ireland) take the more common reading.
+ */
+const ZONE_OFFSETS: Readonly<Record<string, string>> = {
+  BST: '+0100', IST: '+0530', CET: '+0100', CEST: '+0200', MET: '+0100', MEST: '+0200', WET: '+0000', WEST: '+0100',
+  EET: '+0200', EEST: '+0300', MSK: '+0300', JST: '+0900', KST: '+0900', HKT: '+0800', SGT: '+0800', AWST: '+0800',
+  ACST: '+0930', ACDT: '+1030', AEST: '+1000', AEDT: '+1100', NZST: '+1200', NZDT: '+1300', AKST: '-0900',
+  AKDT: '-0800', HST: '-1000', NST: '-0330', NDT: '-0230', AST: '-0400', ADT: '-0300', Z: '+0000',
+};
+const TRAILING_ZONE = /\s([A-Z]{1,4})$/;
+
 /** Parses an RFC 822 or ISO 8601 feed date; a zone-less ISO timestamp is taken as UTC, not the server's zone. */
 export function parseFeedDate(raw: unknown): Date | null {
   if (typeof raw !== 'string') return null;
   let text = raw.trim();
   if (!text) return null;
+  const zone = TRAILING_ZONE.exec(text);
+  if (zone && ZONE_OFFSETS[zone[1]] !== undefined) text = `${text.slice(0, zone.index)} ${ZONE_OFFSETS[zone[1]]}`;
   if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text)) text = `${text.replace(' ', 'T')}Z`;
   const time = Date.parse(text);
   return Number.isNaN(time) ? null : new Date(time);

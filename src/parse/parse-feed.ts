@@ -57,6 +57,13 @@ const CUSTOM_ITEM_FIELDS = [
   ['dc:date', 'dcDate'],
   ['updated', 'atomUpdated'],
   ['published', 'atomPublished'],
+  // Atom 0.3 and Dublin Core terms dates, for feeds that give no other.
+  ['issued', 'atomIssued'],
+  ['modified', 'atomModified'],
+  ['created', 'atomCreated'],
+  ['dcterms:issued', 'dctermsIssued'],
+  ['dcterms:created', 'dctermsCreated'],
+  ['dcterms:modified', 'dctermsModified'],
   ['media:description', 'mediaDescription'],
   ['media:group', 'mediaGroup'],
   // Lead-image candidates (see xml-lead-image.ts); every element, with its attributes.
@@ -111,12 +118,29 @@ function permalinkFromGuid(item: RawItem): string | null {
   const element = elements[0];
   if (attributesOf(element).isPermaLink?.trim().toLowerCase() === 'false') return null;
   const text = nonEmpty(textOf(element));
-  return text && /^https?:\/\//i.test(text) ? text : null;
+  if (!text) return null;
+  // A relative guid is a permalink only when the feed says so explicitly (isPermaLink="true");
+  // otherwise it is an opaque id such as "post-4812".
+  const explicit = attributesOf(element).isPermaLink?.trim().toLowerCase() === 'true';
+  return /^https?:\/\//i.test(text) || (explicit && /^[/.]|^[\w.-]+\//.test(text)) ? text : null;
+}
+
+/** Atom alternate links (rel="alternate" or none), in document order, empty hrefs left out. */
+function alternateHrefs(item: RawItem): string[] {
+  if (!Array.isArray(item.linkElements)) return [];
+  const hrefs: string[] = [];
+  for (const element of item.linkElements) {
+    const attributes = attributesOf(element);
+    const rel = attributes.rel?.trim().toLowerCase();
+    if ((rel === undefined || rel === '' || rel === 'alternate') && nonEmpty(attributes.href)) hrefs.push(attributes.href);
+  }
+  return hrefs;
 }
 
 /** The item's link, parsed: the canonical URL is derived from the same parse. */
 function itemLink(item: RawItem, documentUrl: string): URL | null {
-  const candidates = [textOf(item.link), permalinkFromGuid(item), textOf(item['rdf:about'])];
+  // An empty or unusable link falls through to the next candidate.
+  const candidates = [textOf(item.link), ...alternateHrefs(item), permalinkFromGuid(item), textOf(item['rdf:about'])];
   for (const candidate of candidates) {
     const url = absoluteHttpUrl(nonEmpty(candidate), documentUrl);
     if (url) return url;
@@ -192,7 +216,10 @@ function normalizeItem(item: RawItem, feed: FeedSource, fetchedAt: Date, documen
   const guid =
     nonEmpty(textOf(item.guid)) ?? nonEmpty(textOf(item.id)) ?? originalUrl ?? titleHash(title);
   const { publishedAt, hasFeedDate } = chooseItemDate(
-    [item.pubDate, item.isoDate, item.dcDate, item.atomPublished, item.atomUpdated],
+    [
+      item.pubDate, item.isoDate, item.dcDate, item.atomPublished, item.atomUpdated,
+      item.atomIssued, item.dctermsIssued, item.atomCreated, item.dctermsCreated, item.atomModified, item.dctermsModified,
+    ].map(textOf),
     fetchedAt,
   );
   return {

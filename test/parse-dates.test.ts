@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import type { FeedSource } from '../src/model';
+import { parseFeedDocument } from '../src/parse/parse-feed';
+import { parseFeedDate } from '../src/parse/item-date';
+
+const feed: FeedSource = { id: 'tz-desk', name: 'TZ Desk', url: 'https://tz-desk.example/feed', enabled: true };
+const fetchedAt = new Date('2026-05-10T00:00:00.000Z');
+
+describe('feed dates', () => {
+  it('reads time-zone abbreviations Date.parse does not know', () => {
+    const cases: [string, string][] = [
+      ['Mon, 04 May 2026 09:30:00 BST', '2026-05-04T08:30:00.000Z'],
+      ['Mon, 04 May 2026 09:30:00 CEST', '2026-05-04T07:30:00.000Z'],
+      ['Mon, 04 May 2026 09:30:00 CET', '2026-05-04T08:30:00.000Z'],
+      ['Mon, 04 May 2026 09:30:00 JST', '2026-05-04T00:30:00.000Z'],
+      ['Mon, 04 May 2026 09:30:00 AEST', '2026-05-03T23:30:00.000Z'],
+      ['Mon, 04 May 2026 09:30:00 IST', '2026-05-04T04:00:00.000Z'],
+      ['Mon, 04 May 2026 09:30:00 PST', '2026-05-04T17:30:00.000Z'],
+      ['Mon, 04 May 2026 09:30:00 PDT', '2026-05-04T16:30:00.000Z'],
+      ['Mon, 04 May 2026 09:30:00 GMT', '2026-05-04T09:30:00.000Z'],
+    ];
+    for (const [raw, iso] of cases) expect(parseFeedDate(raw)?.toISOString(), raw).toBe(iso);
+    expect(parseFeedDate('Mon, 04 May 2026 09:30:00 XYZ')).toBeNull();
+  });
+
+  it('reads Atom 0.3 issued/modified and dcterms dates', async () => {
+    const atom03 = `<?xml version="1.0"?><feed version="0.3" xmlns="http://purl.org/atom/ns#"><title>Old Atom</title>
+<entry><title>Stable Video 4D ships</title><link rel="alternate" type="text/html" href="https://old-atom.example/sv4d"/><id>tag:old-atom.example,2026:sv4d</id>
+<issued>2026-05-03T10:00:00+02:00</issued><modified>2026-05-03T12:00:00Z</modified></entry>
+<entry><title>Only modified</title><link rel="alternate" href="https://old-atom.example/m"/><id>tag:old-atom.example,2026:m</id><modified>2026-05-02T06:00:00Z</modified></entry>
+</feed>`;
+    const rss = `<rss version="2.0" xmlns:dcterms="http://purl.org/dc/terms/"><channel><title>Terms</title>
+<item><title>Wan 3.0 weights released</title><link>https://terms.example/wan3</link><dcterms:issued>2026-05-01T15:00:00Z</dcterms:issued></item>
+<item><title>Modified only</title><link>https://terms.example/m</link><dcterms:modified>2026-04-30T15:00:00Z</dcterms:modified></item>
+</channel></rss>`;
+    const dates = async (xml: string) => {
+      const result = await parseFeedDocument(xml, feed, fetchedAt, feed.url);
+      if (!result.ok) throw new Error(result.error.message);
+      return result.items.map((item) => [item.publishedAt, item.hasFeedDate]);
+    };
+    expect(await dates(atom03)).toEqual([
+      ['2026-05-03T08:00:00.000Z', true],
+      ['2026-05-02T06:00:00.000Z', true],
+    ]);
+    expect(await dates(rss)).toEqual([
+      ['2026-05-01T15:00:00.000Z', true],
+      ['2026-04-30T15:00:00.000Z', true],
+    ]);
+  });
+});
+
+describe('item links', () => {
+  const links = async (xml: string, documentUrl = 'https://links.example/blog/feed.xml') => {
+    const result = await parseFeedDocument(xml, feed, fetchedAt, documentUrl);
+    if (!result.ok) throw new Error(result.error.message);
+    return result.items.map((item) => item.originalUrl);
+  };
+
+  it('resolves a relative guid permalink against the document, but never an opaque guid', async () => {
+    const xml = `<rss version="2.0"><channel><title>Links</title>
+<item><title>Relative permalink</title><guid isPermaLink="true">/blog/2026/05/hailuo-03</guid></item>
+<item><title>Opaque id</title><guid>post-4812</guid></item>
+<item><title>Absolute permalink</title><guid>https://links.example/blog/abs</guid></item>
+</channel></rss>`;
+    expect(await links(xml)).toEqual(['https://links.example/blog/2026/05/hailuo-03', null, 'https://links.example/blog/abs']);
+  });
+
+  it('an empty href falls back to the next link candidate', async () => {
+    const xml = `<feed xmlns="http://www.w3.org/2005/Atom"><title>Links</title>
+<entry><title>Empty first link</title><id>tag:links.example,2026:1</id><link rel="alternate" href=""/><link rel="alternate" type="text/html" href="https://links.example/posts/1"/></entry>
+<entry><title>Empty link, guid-like id</title><id>tag:links.example,2026:2</id><link href=" "/><link rel="enclosure" href="https://links.example/a.mp3"/><link href="/posts/2"/></entry>
+</feed>`;
+    expect(await links(xml)).toEqual(['https://links.example/posts/1', 'https://links.example/posts/2']);
+  });
+});
