@@ -10,9 +10,14 @@ import { StoryProfile } from './story-profile';
 import type { TermStats } from './term-stats';
 
 /** A key filed under more recent items than this is too common to find candidates with. */
-const MAX_SCANNED_POSTING = 120;
+const MAX_SCANNED_POSTING = 80;
+/** Keys looked up per item: its rarest ones. */
+const MAX_SCANNED_KEYS = 10;
 /** Stories scored per item, the ones sharing most keys. */
 const MAX_SCORED_STORIES = 12;
+
+/** An item in the index, with the story it is filed under (kept in step by add, evict and move). */
+type IndexedDoc = EventDoc & { profile?: StoryProfile };
 
 export interface EventMatch {
   storyId: number;
@@ -23,6 +28,7 @@ export class EventIndex {
   private readonly postings = new Map<number, EventDoc[]>();
   private readonly stories = new Map<number, StoryProfile>();
   private documents = 0;
+  private lookupSerial = 0;
 
   constructor(
     private readonly stats: TermStats,
@@ -67,22 +73,41 @@ export class EventIndex {
    * another version of something the item names (see StoryProfile.conflictsWith).
    */
   candidates(doc: EventDoc, allowed: (storyId: number) => boolean = () => true): { storyId: number; profile: StoryProfile }[] {
-    const hits = new Map<number, number>();
+    // The rarest keys find the candidates: a report of the same event shares at least one of its
+    // rarest names, figures or words; common keys would only add cost (long postings) and noise.
+    const keys: { posting: EventDoc[]; weight: number }[] = [];
     for (const key of doc.keys) {
       const posting = this.postings.get(key);
       if (!posting || posting.length > MAX_SCANNED_POSTING) continue;
-      const weight = this.stats.idf(key);
-      for (const other of posting) {
-        if (Math.abs(other.time - doc.time) > this.windowMs) continue;
-        hits.set(other.storyId, (hits.get(other.storyId) ?? 0) + weight);
+      keys.push({ posting, weight: this.stats.idf(key) });
+    }
+    if (keys.length > MAX_SCANNED_KEYS) keys.sort((a, b) => b.weight - a.weight).length = MAX_SCANNED_KEYS;
+    // Hits add up on the stories themselves (marked with this lookup's serial), not in a Map.
+    const visit = ++this.lookupSerial;
+    let hitStories: IndexedDoc[] = [];
+    const windowMs = this.windowMs;
+    for (const { posting, weight } of keys) {
+      for (let i = 0; i < posting.length; i += 1) {
+        const other = posting[i] as IndexedDoc;
+        const gap = other.time - doc.time;
+        if (gap > windowMs || gap < -windowMs) continue;
+        const profile = other.profile!;
+        if (profile.visit !== visit) {
+          profile.visit = visit;
+          profile.hits = 0;
+          hitStories.push(other);
+        }
+        profile.hits += weight;
       }
     }
-    let ranked = [...hits.entries()];
-    if (ranked.length > MAX_SCORED_STORIES) ranked = ranked.sort((a, b) => b[1] - a[1]).slice(0, MAX_SCORED_STORIES);
+    if (hitStories.length > MAX_SCORED_STORIES) {
+      hitStories = hitStories.sort((a, b) => b.profile!.hits - a.profile!.hits).slice(0, MAX_SCORED_STORIES);
+    }
     const found: { storyId: number; profile: StoryProfile }[] = [];
-    for (const [storyId] of ranked) {
-      const profile = this.stories.get(storyId);
-      if (!profile || profile.feeds.has(doc.feedId) || profile.conflictsWith(doc) || !allowed(storyId)) continue;
+    for (const hit of hitStories) {
+      const profile = hit.profile!;
+      const storyId = hit.storyId;
+      if (profile.feeds.has(doc.feedId) || profile.conflictsWith(doc) || !allowed(storyId)) continue;
       found.push({ storyId, profile });
     }
     return found;
@@ -93,6 +118,7 @@ export class EventIndex {
     let story = this.stories.get(doc.storyId);
     if (!story) this.stories.set(doc.storyId, (story = new StoryProfile()));
     story.add(doc);
+    (doc as IndexedDoc).profile = story;
     for (const key of doc.keys) {
       const posting = this.postings.get(key);
       if (posting) posting.push(doc);
@@ -108,8 +134,13 @@ export class EventIndex {
       const kept = story.members.filter((member) => member.time >= time);
       if (kept.length === story.members.length) continue;
       evicted += story.members.length - kept.length;
-      if (kept.length === 0) this.stories.delete(storyId);
-      else this.stories.set(storyId, StoryProfile.of(kept));
+      if (kept.length === 0) {
+        this.stories.delete(storyId);
+        continue;
+      }
+      const profile = StoryProfile.of(kept);
+      for (const member of kept) (member as IndexedDoc).profile = profile;
+      this.stories.set(storyId, profile);
     }
     if (evicted === 0) return 0;
     for (const [key, posting] of this.postings) {
@@ -131,6 +162,7 @@ export class EventIndex {
     for (const doc of source.members) {
       doc.storyId = into;
       target.add(doc);
+      (doc as IndexedDoc).profile = target;
     }
   }
 

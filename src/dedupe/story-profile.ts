@@ -129,6 +129,9 @@ const HOURS = FEATURE_NAMES.indexOf('hours apart');
 const DIFFERENT_AMOUNT = FEATURE_NAMES.indexOf('different amount');
 
 export class StoryProfile {
+  /** Scratch for the index's candidate lookup: which lookup last counted this story, and its key weight. */
+  visit = 0;
+  hits = 0;
   readonly members: EventDoc[] = [];
   readonly feeds = new Set<string>();
   private readonly centroid = new Map<number, number>();
