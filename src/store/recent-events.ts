@@ -6,6 +6,8 @@ import { TermStats } from '../dedupe/term-stats';
 import type { NormalizedItem } from '../model';
 
 const DAY_MS = 86_400_000;
+/** How many retained ranges recent lookups can keep in memory. */
+const MAX_PINNED_RANGES = 4;
 
 interface ItemRow {
   id: number;
@@ -37,6 +39,9 @@ export class RecentEvents {
   private coveredFrom: number | null = null;
   private lastSeenItemId = 0;
   private newest = Number.NEGATIVE_INFINITY;
+  /** The oldest time a lookup needed, and the newest item's time then (see trim). */
+  private oldestNeeded = Number.POSITIVE_INFINITY;
+  private oldestNeededAsOf = Number.NEGATIVE_INFINITY;
   private readonly retainMs: number;
   private readonly maxItemId: Database.Statement;
   private readonly itemsAfterId: Database.Statement;
@@ -88,6 +93,10 @@ export class RecentEvents {
   }
 
   private cover(neededFrom: number): void {
+    if (neededFrom < this.oldestNeeded) {
+      this.oldestNeeded = neededFrom;
+      this.oldestNeededAsOf = this.newest;
+    }
     if (this.coveredFrom !== null && neededFrom >= this.coveredFrom) return;
     this.seed();
     // Load a day more than needed, so slightly older items do not each extend the range again.
@@ -130,10 +139,18 @@ export class RecentEvents {
     this.index.moveStory(from, into);
   }
 
-  /** Drops items far behind the newest one. Call after a commit. */
+  /**
+   * Drops items far behind the newest one. Call after a commit. A feed's first fetch reaches
+   * further back than the retained range, and the next feed's usually does too: what lookups
+   * needed stays (up to MAX_PINNED_RANGES ranges) until the newest item has moved a range on,
+   * rather than being evicted and re-read (and re-analysed) for every feed.
+   */
   trim(): void {
     if (this.coveredFrom === null || !Number.isFinite(this.newest)) return;
-    const keepFrom = this.newest - this.retainMs;
+    if (!Number.isFinite(this.oldestNeededAsOf)) this.oldestNeededAsOf = this.newest;
+    if (this.newest - this.oldestNeededAsOf > this.retainMs) this.oldestNeeded = Number.POSITIVE_INFINITY;
+    const pinnedFrom = Math.max(this.oldestNeeded - DAY_MS, this.newest - MAX_PINNED_RANGES * this.retainMs);
+    const keepFrom = Math.min(this.newest - this.retainMs, pinnedFrom);
     // Evict in steps of a day, not an item at a time.
     if (keepFrom - this.coveredFrom < DAY_MS) return;
     this.index.evictBefore(keepFrom);
@@ -146,5 +163,7 @@ export class RecentEvents {
     this.coveredFrom = null;
     this.lastSeenItemId = 0;
     this.newest = Number.NEGATIVE_INFINITY;
+    this.oldestNeeded = Number.POSITIVE_INFINITY;
+    this.oldestNeededAsOf = Number.NEGATIVE_INFINITY;
   }
 }
