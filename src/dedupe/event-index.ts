@@ -48,11 +48,6 @@ export class EventIndex {
     this.model = model;
   }
 
-  /** Feeds that already reported a story in the index. */
-  feedsOf(storyId: number): ReadonlySet<string> | undefined {
-    return this.stories.get(storyId)?.feeds;
-  }
-
   /**
    * The story this item most probably reports, if that probability reaches the threshold.
    * Stories its outlet already reported, or that `allowed` refuses (an editor split them

@@ -12,14 +12,6 @@ export class TermStats {
   private readonly lowercase = new Set<string>();
   private static readonly MAX_LOWERCASE_WORDS = 200_000;
 
-  get vocabularySize(): number {
-    return this.ids.size;
-  }
-
-  get documentCount(): number {
-    return this.documents;
-  }
-
   /** The id of a term, assigning one if it is new. */
   id(term: string): number {
     let id = this.ids.get(term);
