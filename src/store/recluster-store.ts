@@ -4,7 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { ReclusterInput, ReclusterPlan, StoredReport } from '../dedupe/recluster-plan';
-import type { PairLabel } from './story-edits';
+import { WORDING_FROM_ITEM, type PairLabel } from './story-edits';
 
 const DAY_MS = 86_400_000;
 
@@ -106,10 +106,7 @@ export class ReclusterStore {
         touched.delete(storyId);
       }
       const refresh = this.db.prepare(
-        `UPDATE stories SET
-           title = CASE WHEN wording_by_editor = 1 THEN title ELSE (SELECT title FROM items WHERE id = @first) END,
-           summary = CASE WHEN wording_by_editor = 1 THEN summary ELSE (SELECT summary FROM items WHERE id = @first) END,
-           url = CASE WHEN wording_by_editor = 1 THEN url ELSE (SELECT original_url FROM items WHERE id = @first) END,
+        `UPDATE stories SET ${WORDING_FROM_ITEM},
            published_at = (SELECT MIN(published_at) FROM items WHERE story_id = @storyId),
            outlet_count = (SELECT COUNT(DISTINCT feed_id) FROM items WHERE story_id = @storyId),
            updated_at = @at

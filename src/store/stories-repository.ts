@@ -121,6 +121,7 @@ export class StoriesRepository implements PublishedStoryReader {
   private readonly recentEvents: RecentEvents;
   private readonly edits: StoryEdits;
   private readonly matching: RecentEventsOptions;
+  private readonly republishStory: Database.Statement;
   /** Prepared once: every ingest transaction reuses them. */
   private readonly lookup: StoryLookup;
   private readonly ingestStatements: IngestStatements;
@@ -141,6 +142,7 @@ export class StoriesRepository implements PublishedStoryReader {
     this.edits = new StoryEdits(db);
     this.lookup = this.createLookup();
     this.ingestStatements = this.createIngestStatements();
+    this.republishStory = db.prepare(`UPDATE stories SET published = ${PUBLISHED_EXPRESSION} WHERE id = @storyId AND merged_into IS NULL`);
     this.publicationStateQuery = db.prepare('SELECT version, last_modified FROM publication_state WHERE singleton = 1');
   }
 
@@ -153,6 +155,11 @@ export class StoriesRepository implements PublishedStoryReader {
       if (changed > 0) this.bumpVersion(new Date().toISOString());
       return changed;
     });
+  }
+
+  /** Re-applies the curation policy to one story (a story merged away never publishes). */
+  private republish(storyId: number): void {
+    this.republishStory.run({ storyId, threshold: this.autoPublishThreshold });
   }
 
   private bumpVersion(at: string): void {
@@ -414,9 +421,8 @@ export class StoriesRepository implements PublishedStoryReader {
         at,
         detail === null ? null : JSON.stringify(detail),
       );
-      const republish = this.db.prepare(`UPDATE stories SET published = ${PUBLISHED_EXPRESSION} WHERE id = @storyId AND merged_into IS NULL`);
-      republish.run({ storyId, threshold: this.autoPublishThreshold });
-      if (resultId !== storyId) republish.run({ storyId: resultId, threshold: this.autoPublishThreshold });
+      this.republish(storyId);
+      if (resultId !== storyId) this.republish(resultId);
       this.bumpVersion(at);
       return resultId;
     });
@@ -436,8 +442,7 @@ export class StoriesRepository implements PublishedStoryReader {
     onProgress?: (done: number, total: number) => void;
   }): ReclusterOutcome {
     const store = new ReclusterStore(this.db, (storyIds, at) => {
-      const republish = this.db.prepare(`UPDATE stories SET published = ${PUBLISHED_EXPRESSION} WHERE id = @storyId AND merged_into IS NULL`);
-      for (const storyId of storyIds) republish.run({ storyId, threshold: this.autoPublishThreshold });
+      for (const storyId of storyIds) this.republish(storyId);
       this.bumpVersion(at);
     });
     const input = store.input(options.since, this.matching.windowDays, this.edits.pairLabels());

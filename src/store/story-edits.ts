@@ -16,6 +16,15 @@ export class StoryEditError extends Error {
   }
 }
 
+/**
+ * SET clauses that give a story the wording of item @first, unless an editor wrote its own: used
+ * when the report a story took its wording from leaves it (split, recluster).
+ */
+export const WORDING_FROM_ITEM = `
+  title = CASE WHEN wording_by_editor = 1 THEN title ELSE (SELECT title FROM items WHERE id = @first) END,
+  summary = CASE WHEN wording_by_editor = 1 THEN summary ELSE (SELECT summary FROM items WHERE id = @first) END,
+  url = CASE WHEN wording_by_editor = 1 THEN url ELSE (SELECT original_url FROM items WHERE id = @first) END`;
+
 export const MAX_EDITED_TITLE = 300;
 export const MAX_EDITED_SUMMARY = 4000;
 
@@ -121,10 +130,7 @@ export class StoryEdits {
     // The story keeps the wording of a report still in it, unless an editor wrote its own.
     this.db
       .prepare(
-        `UPDATE stories SET
-           title = CASE WHEN wording_by_editor = 1 THEN title ELSE (SELECT title FROM items WHERE id = @first) END,
-           summary = CASE WHEN wording_by_editor = 1 THEN summary ELSE (SELECT summary FROM items WHERE id = @first) END,
-           url = CASE WHEN wording_by_editor = 1 THEN url ELSE (SELECT original_url FROM items WHERE id = @first) END
+        `UPDATE stories SET ${WORDING_FROM_ITEM}
          WHERE id = @storyId AND (SELECT original_url FROM items WHERE id = @item) IS url`,
       )
       .run({ first: remaining[0], storyId, item: itemId });
