@@ -25,6 +25,8 @@ export interface EventDoc {
   /** For each name, the id of its word as the text vectors spell it (stemmed), or -1 for a two-word name. */
   entityWords: Int32Array;
   figures: Int32Array;
+  /** The figures that are amounts of money ("$40m"), sorted: a different amount speaks against a match. */
+  amounts: Int32Array;
   versions: string[];
   /** The ids an inverted index files this item under: its names, figures, versions and rarest words. */
   keys: Int32Array;
@@ -99,6 +101,7 @@ export function buildEventDoc(input: EventDocInput, stats: TermStats, learn = tr
     entityIdf,
     entityWords,
     figures: Int32Array.from(new Set(figureIds)).sort(),
+    amounts: Int32Array.from(new Set(extracted.figures.filter((figure) => figure.startsWith('$')).map((figure) => stats.id(`f:${figure}`)))).sort(),
     versions: extracted.versions,
     keys,
   };

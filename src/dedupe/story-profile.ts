@@ -7,8 +7,7 @@
 import { cosine, type EventDoc, type SparseVector } from './event-doc';
 
 export interface TermLookup {
-  /** The term an id stands for. */
-  term(id: number): string;
+  /** A term's rarity (see term-stats.ts). */
   idf(id: number): number;
 }
 
@@ -70,18 +69,9 @@ function pairEvidence(doc: EventDoc, member: EventDoc, terms: TermLookup): numbe
   }
 
   let sharedFigures = 0;
-  let myAmounts = 0;
-  let theirAmounts = 0;
+  for (const id of doc.figures) if (hasId(member.figures, id)) sharedFigures += 1;
   let sharedAmounts = 0;
-  for (const id of member.figures) if (terms.term(id).startsWith('f:$')) theirAmounts += 1;
-  for (const id of doc.figures) {
-    const isAmount = terms.term(id).startsWith('f:$');
-    if (isAmount) myAmounts += 1;
-    if (hasId(member.figures, id)) {
-      sharedFigures += 1;
-      if (isAmount) sharedAmounts += 1;
-    }
-  }
+  for (const id of doc.amounts) if (hasId(member.amounts, id)) sharedAmounts += 1;
 
   let sharedVersion = false;
   for (const version of doc.versions) if (member.versions.includes(version)) sharedVersion = true;
@@ -113,7 +103,7 @@ function pairEvidence(doc: EventDoc, member: EventDoc, terms: TermLookup): numbe
     cosine(doc.headline, member.headline),
     nameMass > 0 ? foundMass / nameMass : 0,
     Math.min(sharedFigures, 3) / 3,
-    myAmounts > 0 && theirAmounts > 0 && sharedAmounts === 0 ? 1 : 0,
+    doc.amounts.length > 0 && member.amounts.length > 0 && sharedAmounts === 0 ? 1 : 0,
     sharedVersion ? 1 : 0,
     0,
     Math.min(rarest, IDF_SCALE) / IDF_SCALE,
