@@ -160,10 +160,4 @@ export class EventIndex {
       (doc as IndexedDoc).profile = target;
     }
   }
-
-  clear(): void {
-    this.postings.clear();
-    this.stories.clear();
-    this.documents = 0;
-  }
 }

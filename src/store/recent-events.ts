@@ -32,8 +32,9 @@ export interface RecentEventsOptions {
  * stored, and forgets items far behind the newest, so memory follows the window, not the archive.
  */
 export class RecentEvents {
-  private readonly stats = new TermStats();
-  private readonly index: EventIndex;
+  private stats = new TermStats();
+  private index: EventIndex;
+  private model: EventScorerModel;
   private seeded = false;
   /** Items published at or after this time are all in the index (null: nothing loaded yet). */
   private coveredFrom: number | null = null;
@@ -51,7 +52,8 @@ export class RecentEvents {
     db: Database.Database,
     private readonly options: RecentEventsOptions,
   ) {
-    this.index = new EventIndex(this.stats, options.model, options.windowDays * DAY_MS);
+    this.model = options.model;
+    this.index = new EventIndex(this.stats, this.model, options.windowDays * DAY_MS);
     this.retainMs = (2 * options.windowDays + 1) * DAY_MS;
     this.maxItemId = db.prepare('SELECT COALESCE(MAX(id), 0) FROM items').pluck();
     const columns = `id, story_id AS storyId, feed_id AS feedId, title, summary, published_at AS publishedAt`;
@@ -62,6 +64,7 @@ export class RecentEvents {
   }
 
   setModel(model: EventScorerModel): void {
+    this.model = model;
     this.index.setModel(model);
   }
 
@@ -157,9 +160,14 @@ export class RecentEvents {
     this.coveredFrom = keepFrom;
   }
 
-  /** After a rolled-back transaction or a change to story membership (split, recluster): reload. */
+  /**
+   * After a rolled-back transaction or a change to story membership (split, recluster): start
+   * over, word rarity included, so the reloaded items are counted once (and rolled-back ones not at all).
+   */
   reset(): void {
-    this.index.clear();
+    this.stats = new TermStats();
+    this.index = new EventIndex(this.stats, this.model, this.options.windowDays * DAY_MS);
+    this.seeded = false;
     this.coveredFrom = null;
     this.lastSeenItemId = 0;
     this.newest = Number.NEGATIVE_INFINITY;
