@@ -45,7 +45,7 @@ export function fetchRunDeps(services: Services): FetchRunDeps {
     feeds: services.feeds,
     stories: services.stories,
     classify: services.classifier.classify,
-    settings: fetchRunSettings(services.config, []),
+    settings: fetchRunSettings(services.config, null),
     logger: silentLogger,
   };
 }

@@ -5,7 +5,7 @@ import { runEval } from './classify/eval-command';
 import { loadGazetteerIfPresent } from './classify/gazetteer';
 import { loadClassifier, loadOrTrainClassifier } from './classify/tfidf-classifier';
 import { retrainModel } from './cli/retrain-command';
-import { ConfigError, hostForUrl, loadConfig, type LoadedConfig } from './config/load-config';
+import { ConfigError, hostForUrl, loadConfig, ownDemoFeedUrls, type LoadedConfig } from './config/load-config';
 import { digestCommand, DigestNotFoundError, digestRemoveCommand } from './cli/digest-command';
 import { DigestDateInFutureError } from './digest/build-digest';
 import { StartupError } from './startup-error';
@@ -69,11 +69,11 @@ async function fetchNow(config: LoadedConfig, logger: Logger, force: boolean): P
   try {
     syncConfiguredFeeds(services.feeds, config, config.selfOrigin);
     const summary = await withSelfOrigin(config, services, async (servedOrigin) => {
-      // Fetch the demo source from the temporary origin without rewriting the stored feed URLs.
+      // Fetch the configured demo feeds from the temporary origin without rewriting the stored feed
+      // URLs. The configured port itself is not trusted: whatever listens there now is not this service.
+      const demoUrls = new Set(ownDemoFeedUrls(config.feeds, config.selfOrigin));
       const sources = activeSources(services.feeds).map((source) =>
-        source.url.startsWith(`${config.selfOrigin}/`)
-          ? { ...source, url: servedOrigin + source.url.slice(config.selfOrigin.length) }
-          : source,
+        demoUrls.has(source.url) ? { ...source, url: servedOrigin + source.url.slice(config.selfOrigin.length) } : source,
       );
       return runFetchCycle(
         sources,
@@ -81,7 +81,7 @@ async function fetchNow(config: LoadedConfig, logger: Logger, force: boolean): P
           feeds: services.feeds,
           stories: services.stories,
           classify: services.classifier.classify,
-          settings: fetchRunSettings(config, [config.selfOrigin, servedOrigin]),
+          settings: fetchRunSettings(config, servedOrigin),
           logger,
         },
         { force },

@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   syncConfiguredFeeds(feeds, config, selfOrigin);
   logger.info('listening', { url: selfOrigin, public_url: config.publicBaseUrl, db: config.database.path });
 
-  const settings = fetchRunSettings(config, [selfOrigin]);
+  const settings = fetchRunSettings(config, selfOrigin);
   const fetchRun = new SingleFlight(() =>
     runFetchCycle(activeSources(feeds), { feeds, stories, classify: classifier.classify, settings, logger }),
   );

@@ -3,7 +3,7 @@ import { loadGazetteerIfPresent } from './classify/gazetteer';
 import { classifyText, loadOrTrainClassifier, type TfidfClassifier } from './classify/tfidf-classifier';
 import { readCorpusExamples } from './classify/corpus';
 import { loadEventScorer } from './dedupe/event-scorer-file';
-import { resolveFeedUrls, type LoadedConfig } from './config/load-config';
+import { ownDemoFeedUrls, resolveFeedUrls, type LoadedConfig } from './config/load-config';
 import type { FetchRunSettings } from './jobs/fetch-run';
 import type { Logger } from './logger';
 import type { Classification, FeedSource } from './model';
@@ -82,9 +82,11 @@ export function syncConfiguredFeeds(feeds: FeedsRepository, config: LoadedConfig
   feeds.disableConfigFeedsNotIn(sources.map((feed) => feed.id));
 }
 
-/** Fetch settings from config; `selfOrigins` are this service's own origins (the demo source), always allowed. */
-export function fetchRunSettings(config: LoadedConfig, selfOrigins: readonly string[]): FetchRunSettings {
-  const selfHosts = selfOrigins.map((origin) => new URL(origin).host);
+/**
+ * Fetch settings from config. `selfOrigin` is the origin serving this service's /demo files (null:
+ * none): only the configured demo feeds may be fetched from it, nothing else on that origin.
+ */
+export function fetchRunSettings(config: LoadedConfig, selfOrigin: string | null): FetchRunSettings {
   return {
     fetch: {
       timeoutMs: config.fetch.timeoutMs,
@@ -92,8 +94,9 @@ export function fetchRunSettings(config: LoadedConfig, selfOrigins: readonly str
       maxRedirects: config.fetch.maxRedirects,
       userAgent: config.fetch.userAgent,
       allowPrivateNetworks: config.fetch.allowPrivateNetworks,
-      allowedHosts: [...config.fetch.allowedHosts, ...selfHosts],
+      allowedHosts: config.fetch.allowedHosts,
     },
+    ownFeedUrls: selfOrigin === null ? [] : ownDemoFeedUrls(config.feeds, selfOrigin),
     concurrency: config.fetch.concurrency,
     maxItemsPerFeed: config.fetch.maxItemsPerFeed,
     backoff: { baseMinutes: config.fetch.backoffBaseMinutes, maxMinutes: config.fetch.backoffMaxMinutes },

@@ -358,6 +358,16 @@ describe('SSRF guard', () => {
     expectFailure(await fetchFeedDocument(url('/rss2.xml'), noValidators, { ...strict(), allowedHosts: ['127.0.0.1:1'] }), 'blocked-address');
   });
 
+  it('an allowedUrls entry lets exactly that URL through, not its redirect nor a neighbour on the same origin', async () => {
+    const before = feedServer.log.requests;
+    expectFetched(await fetchFeedDocument(url('/rss2.xml'), noValidators, { ...strict(), allowedUrls: [url('/rss2.xml')] }));
+    expect(feedServer.log.requests).toBe(before + 1);
+    // /deep/1 redirects to /rss2.xml on the same loopback origin: the exception ends at the first hop.
+    expectFailure(await fetchFeedDocument(url('/deep/1'), noValidators, { ...strict(), allowedUrls: [url('/deep/1')] }), 'blocked-address');
+    expectFailure(await fetchFeedDocument(url('/rss2.xml'), noValidators, { ...strict(), allowedUrls: [url('/deep/1')] }), 'blocked-address');
+    expect(feedServer.log.requests).toBe(before + 2);
+  });
+
   it('connects by host name through the pinned, approved addresses', async () => {
     const port = new URL(feedServer.origin).port;
     const outcome = await fetchFeedDocument(`http://localhost:${port}/rss2.xml`, noValidators, {

@@ -29,6 +29,26 @@ export function resolveFeedUrls(feeds: readonly FeedSource[], selfOrigin: string
   return feeds.map((feed) => (feed.url.startsWith('/') ? { ...feed, url: `${selfOrigin}${feed.url}` } : feed));
 }
 
+/**
+ * The configured demo feeds ("/demo/..." URLs) resolved against this service's origin: the only URLs
+ * on that origin the fetcher may request. Anything whose path normalises elsewhere is left out.
+ */
+export function ownDemoFeedUrls(feeds: readonly FeedSource[], selfOrigin: string): string[] {
+  return resolveFeedUrls(
+    feeds.filter((feed) => feed.url.startsWith('/demo/')),
+    selfOrigin,
+  )
+    .map((feed) => feed.url)
+    .filter((url) => {
+      try {
+        const parsed = new URL(url);
+        return parsed.href === url && parsed.pathname.startsWith('/demo/');
+      } catch {
+        return false;
+      }
+    });
+}
+
 export type Environment = Record<string, string | undefined>;
 
 function describeIssue(issue: z.core.$ZodIssue): string {

@@ -8,8 +8,13 @@ export interface FetchOptions {
   userAgent: string;
   /** Allow loopback/private/link-local targets; only for trusted, local deployments and tests. */
   allowPrivateNetworks: boolean;
-  /** `host` or `host:port` entries that are always allowed, e.g. the service's own demo origin. */
+  /** `host` or `host:port` entries that are always allowed (fetch.allowedHosts in the config). */
   allowedHosts: string[];
+  /**
+   * Exact URLs allowed even on a private address: set per feed, only for a configured demo feed and
+   * only to that feed's own URL on this service's origin, so no redirect can ride on the exception.
+   */
+  allowedUrls?: readonly string[];
 }
 
 export const DEFAULT_FETCH_OPTIONS: Readonly<FetchOptions> = Object.freeze({
@@ -19,4 +24,5 @@ export const DEFAULT_FETCH_OPTIONS: Readonly<FetchOptions> = Object.freeze({
   userAgent: 'genai-media-feeds/0.1 (+feed aggregator; RSS/Atom reader)',
   allowPrivateNetworks: false,
   allowedHosts: [],
+  allowedUrls: [],
 });

@@ -94,11 +94,12 @@ function bareHostname(url: URL): string {
  */
 export async function approveTarget(
   url: URL,
-  options: Pick<FetchOptions, 'allowPrivateNetworks' | 'allowedHosts'>,
+  options: Pick<FetchOptions, 'allowPrivateNetworks' | 'allowedHosts' | 'allowedUrls'>,
   resolve: HostResolver = resolveAll,
 ): Promise<GuardResult> {
   const hostname = bareHostname(url);
-  const trusted = options.allowPrivateNetworks || isAllowListed(url, options.allowedHosts);
+  const trusted =
+    options.allowPrivateNetworks || isAllowListed(url, options.allowedHosts) || (options.allowedUrls ?? []).includes(url.href);
 
   if (ipaddr.isValid(hostname)) {
     const reason = trusted ? null : blockedAddressReason(hostname);

@@ -17,6 +17,16 @@ export interface FetchRunSettings {
   disableAfterFailures: number;
   /** Interval for feeds without their own intervalMinutes; a feed is not fetched more often than this. */
   defaultIntervalMinutes: number;
+  /**
+   * This service's own demo feeds (absolute URLs on its origin): the only feeds the SSRF guard lets
+   * reach that origin, each only at its own URL.
+   */
+  ownFeedUrls: readonly string[];
+}
+
+/** The fetch options for one feed: the run's, plus the own-origin exception for a configured demo feed. */
+export function feedFetchOptions(source: FeedSource, settings: FetchRunSettings): FetchOptions {
+  return settings.ownFeedUrls.includes(source.url) ? { ...settings.fetch, allowedUrls: [source.url] } : settings.fetch;
 }
 
 export interface FetchRunDeps {
@@ -94,7 +104,7 @@ async function runOne(source: FeedSource, state: FeedState | null, deps: FetchRu
     const outcome = await fetchFeedDocument(
       source.url,
       { etag: state?.etag ?? null, lastModified: state?.lastModified ?? null },
-      settings.fetch,
+      feedFetchOptions(source, settings),
     );
     if (outcome.kind === 'failed') {
       return fail(outcome.error.message, outcome.error.permanent, outcome.error.retryAfterSeconds);

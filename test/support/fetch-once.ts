@@ -18,7 +18,7 @@ export function runFetchOnce(services: Services, options: FetchOnceOptions = {})
       feeds: services.feeds,
       stories: services.stories,
       classify: services.classifier.classify,
-      settings: fetchRunSettings(services.config, []),
+      settings: fetchRunSettings(services.config, null),
       logger: silentLogger,
       now: fixedNow ? () => fixedNow : undefined,
     },
