@@ -14,6 +14,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../test/support/free-port';
 
 export interface StartupFigures {
   command: string;
@@ -125,7 +126,7 @@ export async function runStartupBench(command = process.env.STARTUP_COMMAND ?? '
     };
     const configFile = path.join(workDir, 'feeds.config.json');
     writeFileSync(configFile, JSON.stringify(config, null, 2));
-    const env = { ...process.env, FEEDS_CONFIG: configFile, PORT: '0', LOG_LEVEL: 'info' };
+    const env = { ...process.env, FEEDS_CONFIG: configFile, PORT: String(await freePort()), LOG_LEVEL: 'info' };
 
     // First start trains and saves the model and fills the store; the measured start is a restart.
     const first = startService(command, env);

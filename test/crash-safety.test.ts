@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from './support/free-port';
 import { startFixtureServer, type FixtureServer } from './support/fixture-server';
 import { syntheticRss } from './support/synthetic-feed';
 
@@ -85,7 +86,7 @@ describe('crash safety of ingest and shutdown', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  function writeConfig(name: string, port = 0): { configFile: string; dbFile: string } {
+  function writeConfig(name: string, port = 3000): { configFile: string; dbFile: string } {
     const dbFile = path.join(dir, `${name}.db`);
     const configFile = path.join(dir, `${name}.config.json`);
     writeFileSync(
@@ -150,8 +151,9 @@ describe('crash safety of ingest and shutdown', () => {
 
   it('SIGTERM during a fetch run stops accepting connections and exits 0 with a consistent database', async () => {
     holdSlowFeed = true;
-    const { configFile, dbFile } = writeConfig('term', 0);
-    const server = runNode('server.ts', { FEEDS_CONFIG: configFile, PORT: '0' });
+    const port = await freePort();
+    const { configFile, dbFile } = writeConfig('term', port);
+    const server = runNode('server.ts', { FEEDS_CONFIG: configFile, PORT: String(port) });
     let stderr = '';
     server.stderr?.on('data', (chunk) => {
       stderr += String(chunk);

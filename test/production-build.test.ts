@@ -10,6 +10,7 @@ import { request } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from './support/free-port';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const bin = (name: string) => path.join(repoRoot, 'node_modules', '.bin', name);
@@ -63,7 +64,7 @@ describe('production runtime (compiled JavaScript on plain node)', () => {
     );
     server = spawn(process.execPath, [path.join(outDir, 'server.js')], {
       cwd: repoRoot,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', FEEDS_CONFIG: configFile, PORT: '0' },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', FEEDS_CONFIG: configFile, PORT: String(await freePort()) },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let log = '';

@@ -14,20 +14,35 @@ const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const dir = mkdtempSync(path.join(tmpdir(), 'startup-errors-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function start(script: 'server.ts' | 'cli.ts', config: unknown, args: string[] = []) {
+function start(script: 'server.ts' | 'cli.ts', config: unknown, args: string[] = [], env: Record<string, string> = {}) {
   const configFile = path.join(dir, `${Math.random().toString(36).slice(2)}.config.json`);
   writeFileSync(configFile, JSON.stringify(config));
   return new Promise<{ code: number; stderr: string }>((resolve) => {
     execFile(
       path.join(repoRoot, 'node_modules', '.bin', 'tsx'),
       [path.join(repoRoot, 'src', script), ...args],
-      { cwd: repoRoot, encoding: 'utf8', timeout: 60_000, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', FEEDS_CONFIG: configFile, PORT: '0' } },
+      { cwd: repoRoot, encoding: 'utf8', timeout: 60_000, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', FEEDS_CONFIG: configFile, ...env } },
       (error, _stdout, stderr) => resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stderr }),
     );
   });
 }
 
+/** The config file an "Invalid configuration in <file>: ..." line names. */
+function configFileOf(stderr: string): string {
+  return /Invalid configuration in (\S+\.json):/.exec(stderr)?.[1] ?? '(no config file named)';
+}
+
 describe('start-up errors', () => {
+  it('a PORT that is not a decimal 1-65535 (0, hex, a sign, a space, too large): one line naming PORT, exit 1', async () => {
+    for (const port of ['0', '0x5A1F', '+8080', '8080 ', '65536']) {
+      const { code, stderr } = await start('server.ts', { database: { path: path.join(dir, 'port.db') }, demoDir: null, feeds: [] }, [], { PORT: port });
+      expect(code, stderr).toBe(1);
+      expect(stderr.trim().split('\n'), stderr).toEqual([
+        `Invalid configuration in ${configFileOf(stderr)}: PORT="${port}" is not a TCP port: use a decimal number 1-65535`,
+      ]);
+    }
+  }, 90_000);
+
   it('a database that cannot be opened: one line with its path and the fix, exit 1', async () => {
     const notAFolder = path.join(dir, 'plain-file');
     writeFileSync(notAFolder, 'not a folder');

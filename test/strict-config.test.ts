@@ -52,13 +52,15 @@ describe('strict configuration', () => {
     expect(problemsOf({ fetch: { timeoutMs: 30_000, backoffMaxMinutes: 2880 } })).toEqual([]);
   });
 
-  it('PORT must be a decimal port number', () => {
-    for (const port of ['0x5A1F', '1e3', ' 80', '65536', '-1', '80.5']) {
-      expect(problemsOf({}, { PORT: port }), port).toEqual([
-        `PORT="${port}" is not a TCP port: use a decimal number 1-65535 (0 picks a free port)`,
-      ]);
+  it('PORT must be a decimal port number 1-65535; server.port too', () => {
+    for (const port of ['0', '00', '0x5A1F', '1e3', ' 80', '80 ', '+80', '-1', '65536', '99999', '80.5', '0080']) {
+      expect(problemsOf({}, { PORT: port }), port).toEqual([`PORT="${port}" is not a TCP port: use a decimal number 1-65535`]);
     }
     expect(loadConfig({ PORT: '8080' }, writeConfig({})).server.port).toBe(8080);
+    expect(loadConfig({ PORT: '1' }, writeConfig({})).server.port).toBe(1);
+    expect(loadConfig({ PORT: '65535' }, writeConfig({})).server.port).toBe(65535);
+    expect(problemsOf({ server: { port: 0 } })[0]).toMatch(/^server\.port: /);
+    expect(problemsOf({ server: { port: 65536 } })[0]).toMatch(/^server\.port: /);
   });
 
   it('PUBLIC_BASE_URL and server.baseUrl must be http(s)', () => {

@@ -10,7 +10,12 @@ export class ConfigError extends Error {
     readonly file: string,
     readonly problems: string[],
   ) {
-    super(`Invalid configuration in ${file}:\n  - ${problems.join('\n  - ')}`);
+    // One problem is one line (what an operator sees at start-up); several are listed one per line.
+    super(
+      problems.length === 1
+        ? `Invalid configuration in ${file}: ${problems[0]}`
+        : `Invalid configuration in ${file}:\n  - ${problems.join('\n  - ')}`,
+    );
     this.name = 'ConfigError';
   }
 }
@@ -57,10 +62,11 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 }
 
 function parsePort(raw: string, variable: string, file: string): number {
-  // Decimal digits only: Number() would also take "0x5A1F", "1e3" or " 80 ".
-  const port = /^[0-9]{1,5}$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new ConfigError(file, [`${variable}="${raw}" is not a TCP port: use a decimal number 1-65535 (0 picks a free port)`]);
+  // Decimal digits only, no leading zero: Number() would also take "0x5A1F", "1e3", "+80" or " 80 ".
+  // 0 ("any free port") is refused too: links and the demo feeds need the port known in advance.
+  const port = /^[1-9][0-9]{0,4}$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new ConfigError(file, [`${variable}="${raw}" is not a TCP port: use a decimal number 1-65535`]);
   }
   return port;
 }

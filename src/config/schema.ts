@@ -46,7 +46,7 @@ export const configSchema = z
   .object({
     server: z
       .object({
-        port: z.number().int().min(0).max(65535).default(3000),
+        port: z.number().int().min(1).max(65535).default(3000),
         host: z.string().min(1).default('127.0.0.1'),
         /** Public absolute URL used in feed links; defaults to http://host:port. */
         baseUrl: z
