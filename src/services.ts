@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import type Database from 'better-sqlite3';
 import { loadGazetteerIfPresent } from './classify/gazetteer';
 import { classifyText, loadOrTrainClassifier, type TfidfClassifier } from './classify/tfidf-classifier';
@@ -8,7 +9,7 @@ import type { FetchRunSettings } from './jobs/fetch-run';
 import type { Logger } from './logger';
 import type { Classification, FeedSource } from './model';
 import { FeedsRepository } from './store/feeds-repository';
-import { openDatabase } from './store/open-database';
+import { DatabaseReadOnlyError, openDatabase } from './store/open-database';
 import { StoriesRepository } from './store/stories-repository';
 import { causeOf, StartupError } from './startup-error';
 
@@ -34,6 +35,13 @@ export function createServices(config: LoadedConfig, logger: Logger): Services {
   try {
     db = openDatabase(config.database.path, { busyTimeoutMs: config.database.busyTimeoutMs });
   } catch (error) {
+    if (error instanceof DatabaseReadOnlyError) {
+      throw new StartupError(
+        config.database.path,
+        `the database is read-only for this user (${currentUser()}): ${causeOf(error.cause)}`,
+        'Make the file and its folder (SQLite keeps its -wal and -shm files beside it) writable by that user, or set database.path / DATABASE_PATH to a writable location; the service does not run read-only.',
+      );
+    }
     throw new StartupError(
       config.database.path,
       `the database cannot be opened: ${causeOf(error)}`,
@@ -73,6 +81,16 @@ export function createServices(config: LoadedConfig, logger: Logger): Services {
     logger,
     close: () => db.close(),
   };
+}
+
+/** "nobody (uid 65534)", for start-up errors about file permissions. */
+function currentUser(): string {
+  const uid = process.getuid?.();
+  try {
+    return `${userInfo().username}${uid === undefined ? '' : ` (uid ${uid})`}`;
+  } catch {
+    return uid === undefined ? 'this user' : `uid ${uid}`;
+  }
 }
 
 /** Writes the config's feeds into the database, demo URLs resolved against the origin actually served. */
