@@ -14,8 +14,12 @@ export const FEED_CACHE_CONTROL = 'public, max-age=300, stale-while-revalidate=3
 /** The index and story pages: people expect the newest stories within a minute. */
 export const PAGE_CACHE_CONTROL = 'public, max-age=60, stale-while-revalidate=600';
 
-/** A stored digest issue never changes. */
-export const DIGEST_PAGE_CACHE_CONTROL = 'public, max-age=86400, stale-while-revalidate=604800';
+/**
+ * /digests/:date: an issue does not change by itself, but an operator can rebuild or remove it
+ * (`digest --rebuild`, `digest-remove`). Caches keep it as long as the digest feed that links to it,
+ * then revalidate: the page's ETag is a hash of its bytes, so that costs a 304 until the issue changes.
+ */
+export const DIGEST_PAGE_CACHE_CONTROL = 'public, max-age=300, stale-while-revalidate=3600';
 
 /** /health is for operators and monitors: never reused downstream, but memoized here for a moment. */
 export const HEALTH_CACHE_CONTROL = 'no-store';

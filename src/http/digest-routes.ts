@@ -86,7 +86,7 @@ export function createDigestRouter(deps: DigestRouteDeps): express.Router {
       (format) =>
         `<link rel="alternate" type="${FEED_MEDIA_TYPES[format]}" title="${escapeHtml(`${digestFeedTitle(site)} (${FEED_FORMAT_NAMES[format]})`)}" href="${escapeHtml(site.baseUrl + digestFeedPath(format))}">`,
     ).join('\n');
-    // Issues never change, so caches may keep them for a day.
+    // Minutes, not days: a rebuilt issue must replace the old one in caches (cache-policy.ts).
     res.setHeader('Cache-Control', DIGEST_PAGE_CACHE_CONTROL);
     res
       .type('html')

@@ -208,6 +208,9 @@ export class ResponseMemo {
       const body = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.isBuffer(chunk) ? chunk : null;
       if (body === null || body.length === 0) return;
       encoded = encodeFeed(body, pageEtags(body));
+      // This first response goes out uncompressed: give it the tag later answers carry (Express would
+      // send its own weak one), so a client revalidating with it gets a 304 from the memo, not the page again.
+      if (!res.headersSent) res.setHeader('ETag', encoded.representations.identity.etag);
     }
     this.store(key, {
       stamp,
