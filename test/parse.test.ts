@@ -265,6 +265,7 @@ describe('parse stage shortcuts give exactly the full path results', () => {
 
   it('the fast XML tree is the tree xml2js builds, key order included', async () => {
     const documents = [fixture('rss2.xml'), fixture('rdf.xml'), fixture('atom.xml')];
+    documents.push(fixture('xml-base-wordpress-atom.xml'), fixture('xml-base-nested-atom.xml'), fixture('xml-base-drupal-rss.xml'));
     documents.push(
       '<rss version="2.0"><channel><title a="1">  </title><item><title><![CDATA[ ]]></title><description>  <![CDATA[<p>x</p>]]> </description><category domain="d">One</category><category>Two</category><empty/><spaces>   </spaces></item></channel></rss>',
       // Character references in text, and look-alike runs after a '>' inside attributes, comments, PIs and CDATA.
@@ -337,7 +338,8 @@ describe('parse stage shortcuts give exactly the full path results', () => {
   });
 
   it('the plain-XML scanner reads the fixture feeds and gives the tree xml2js gives for every document it accepts', async () => {
-    const seeds = [fixture('rss2.xml'), fixture('rdf.xml'), fixture('atom.xml')].map((raw) => {
+    const seeds = ['rss2.xml', 'rdf.xml', 'atom.xml', 'xml-base-nested-atom.xml', 'xml-base-drupal-rss.xml'].map((name) => {
+      const raw = fixture(name);
       const prepared = prepareFeedXml(raw);
       if (!prepared.ok) throw new Error(prepared.error.message);
       return prepared.xml;

@@ -5,6 +5,8 @@
  * internals when a real feed departs from that. Those internal messages must never reach /health.
  */
 
+import { annotateXmlBases } from './xml-base';
+
 /** A document whose elements are not laid out as any feed format, named for the operator. */
 export class FeedStructureError extends Error {
   constructor(message: string) {
@@ -54,8 +56,17 @@ function normalizeAtomLinks(element: Tree): void {
   });
 }
 
-/** Returns the tree rss-parser can build a feed from (changed in place), or throws FeedStructureError. */
-export function shapeFeedTree(tree: Tree): Tree {
+/**
+ * Returns the tree rss-parser can build a feed from (changed in place), or throws FeedStructureError.
+ * Items also get their xml:base (see xml-base.ts), resolved against `documentUrl`.
+ */
+export function shapeFeedTree(tree: Tree, documentUrl: string): Tree {
+  const shaped = shapeFormat(tree);
+  annotateXmlBases(shaped, documentUrl);
+  return shaped;
+}
+
+function shapeFormat(tree: Tree): Tree {
   const atom = tree.feed;
   if (atom !== undefined) {
     // An empty <feed/> is the string '' to xml2js; rss-parser reads its properties.

@@ -22,7 +22,8 @@ import { htmlToPlainText, truncateOnWord } from './plain-text';
 import { prepareFeedXml } from './prepare-xml';
 import { looksLikeJson, parseJsonFeedDocument } from './json-feed';
 import { recoverCompleteItems } from './recover-items';
-import { xmlLeadImage, type XmlImageFields } from './xml-lead-image';
+import { xmlLeadImage, type HtmlBody, type XmlImageFields } from './xml-lead-image';
+import { BASES_KEY, itemBases, resolveBase, xmlBaseOf, type ItemBases } from './xml-base';
 import { readXmlTree } from './xml-tree';
 
 export interface ParseError {
@@ -71,6 +72,8 @@ const CUSTOM_ITEM_FIELDS = [
   ['media:thumbnail', 'mediaThumbnails', { keepArray: true }],
   ['enclosure', 'enclosureElements', { keepArray: true }],
   ['link', 'linkElements', { keepArray: true }],
+  // The item's xml:base values, worked out by shapeFeedTree (see xml-base.ts).
+  [BASES_KEY, 'xmlBases'],
 ];
 
 /** The shape rss-parser produces for one item with the custom fields above; xml2js values are loosely typed. */
@@ -89,6 +92,7 @@ interface RawItem extends XmlImageFields {
   contentSnippet?: unknown;
   categories?: unknown;
   'rdf:about'?: unknown;
+  xmlBases?: unknown;
 }
 
 /** Text of an xml2js value: a string, or an element with text content in `_`. */
@@ -112,40 +116,54 @@ function attributesOf(value: unknown): Record<string, string> {
 }
 
 /** RSS 2.0 says a guid is the item's permalink unless isPermaLink="false"; many feeds rely on that instead of <link>. */
-function permalinkFromGuid(item: RawItem): string | null {
+function permalinkFromGuid(item: RawItem): { text: string; element: unknown } | null {
   const elements = item.guidElements;
   if (!Array.isArray(elements) || elements.length === 0) return null;
-  const element = elements[0];
+  const element: unknown = elements[0];
   if (attributesOf(element).isPermaLink?.trim().toLowerCase() === 'false') return null;
   const text = nonEmpty(textOf(element));
   if (!text) return null;
   // A relative guid is a permalink only when the feed says so explicitly (isPermaLink="true");
   // otherwise it is an opaque id such as "post-4812".
   const explicit = attributesOf(element).isPermaLink?.trim().toLowerCase() === 'true';
-  return /^https?:\/\//i.test(text) || (explicit && /^[/.]|^[\w.-]+\//.test(text)) ? text : null;
+  return /^https?:\/\//i.test(text) || (explicit && /^[/.]|^[\w.-]+\//.test(text)) ? { text, element } : null;
 }
 
-/** Atom alternate links (rel="alternate" or none), in document order, empty hrefs left out. */
-function alternateHrefs(item: RawItem): string[] {
-  if (!Array.isArray(item.linkElements)) return [];
-  const hrefs: string[] = [];
+/** A relative reference resolved against `base` refined by the element's own xml:base. */
+function linkUrl(raw: string | null, element: unknown, base: string): URL | null {
+  return absoluteHttpUrl(nonEmpty(raw), resolveBase(xmlBaseOf(element), base));
+}
+
+/** The <link> element rss-parser took `link` from (its text for RSS, its href for Atom), for its xml:base. */
+function linkElementOf(item: RawItem, link: string): unknown {
+  if (!Array.isArray(item.linkElements)) return undefined;
   for (const element of item.linkElements) {
-    const attributes = attributesOf(element);
-    const rel = attributes.rel?.trim().toLowerCase();
-    if ((rel === undefined || rel === '' || rel === 'alternate') && nonEmpty(attributes.href)) hrefs.push(attributes.href);
+    if (textOf(element) === link || attributesOf(element).href === link) return element;
   }
-  return hrefs;
+  return undefined;
 }
 
 /** The item's link, parsed: the canonical URL is derived from the same parse. */
-function itemLink(item: RawItem, documentUrl: string): URL | null {
-  // An empty or unusable link falls through to the next candidate.
-  const candidates = [textOf(item.link), ...alternateHrefs(item), permalinkFromGuid(item), textOf(item['rdf:about'])];
-  for (const candidate of candidates) {
-    const url = absoluteHttpUrl(nonEmpty(candidate), documentUrl);
+function itemLink(item: RawItem, base: string): URL | null {
+  // An empty or unusable link falls through to the next candidate: rss-parser's choice first, then
+  // Atom alternate links (rel="alternate" or none) in document order, a guid permalink, rdf:about.
+  const link = textOf(item.link);
+  if (link !== null) {
+    const url = linkUrl(link, linkElementOf(item, link), base);
     if (url) return url;
   }
-  return null;
+  if (Array.isArray(item.linkElements)) {
+    for (const element of item.linkElements) {
+      const attributes = attributesOf(element);
+      const rel = attributes.rel?.trim().toLowerCase();
+      if (rel !== undefined && rel !== '' && rel !== 'alternate') continue;
+      const url = linkUrl(attributes.href ?? null, element, base);
+      if (url) return url;
+    }
+  }
+  const permalink = permalinkFromGuid(item);
+  const fromGuid = permalink === null ? null : linkUrl(permalink.text, permalink.element, base);
+  return fromGuid ?? absoluteHttpUrl(nonEmpty(textOf(item['rdf:about'])), base);
 }
 
 /** The summary source, shortest-form first: a feed's own summary beats the start of the full article. */
@@ -204,9 +222,19 @@ function itemCategories(item: RawItem): string[] {
   return categories;
 }
 
+/** The item's HTML bodies with the base each resolves against; the full article first, it is where a post's pictures are. */
+function htmlBodies(item: RawItem, bases: ItemBases): HtmlBody[] {
+  return [
+    { html: item['content:encoded'], base: bases['content:encoded'] ?? bases.item },
+    { html: item.content, base: bases.content ?? bases.item },
+    { html: item.summary, base: bases.summary ?? bases.item },
+  ];
+}
+
 /** Normalizes one item, or returns null when it has neither a title nor a link. */
 function normalizeItem(item: RawItem, feed: FeedSource, fetchedAt: Date, documentUrl: string): NormalizedItem | null {
-  const link = itemLink(item, documentUrl);
+  const bases = itemBases(item.xmlBases, documentUrl);
+  const link = itemLink(item, bases.item);
   const originalUrl = link === null ? null : link.href;
   const summary = itemSummary(item);
   const ownTitle = cleanInline(item.title, MAX_TITLE_CHARS);
@@ -233,8 +261,7 @@ function normalizeItem(item: RawItem, feed: FeedSource, fetchedAt: Date, documen
     publishedAt,
     hasFeedDate,
     categories: itemCategories(item),
-    // Full article HTML first: it is where a post's pictures are.
-    imageUrl: xmlLeadImage(item, [item['content:encoded'], item.content, item.summary], documentUrl),
+    imageUrl: xmlLeadImage(item, htmlBodies(item, bases), bases.item),
   };
 }
 
@@ -250,7 +277,7 @@ interface CallbackXmlParser {
  * parser where this expects it, the parser is returned unchanged: slower, same results.
  * One per document; creating one is cheap next to parsing, and documents then share no state.
  */
-function createFeedParser(): Parser<Record<string, unknown>, RawItem> {
+function createFeedParser(documentUrl: string): Parser<Record<string, unknown>, RawItem> {
   const parser = new Parser<Record<string, unknown>, RawItem>({
     defaultRSS: 2,
     customFields: { item: CUSTOM_ITEM_FIELDS as unknown as string[] },
@@ -265,7 +292,7 @@ function createFeedParser(): Parser<Record<string, unknown>, RawItem> {
         if (error || !tree || typeof tree !== 'object') return callback(error, tree);
         let result: unknown;
         try {
-          result = shapeFeedTree(tree as Record<string, unknown>);
+          result = shapeFeedTree(tree as Record<string, unknown>, documentUrl);
         } catch (shapeError) {
           return callback(shapeError, null);
         }
@@ -307,7 +334,7 @@ type ParsedFeed = Awaited<ReturnType<Parser<Record<string, unknown>, RawItem>['p
 /** rss-parser's result for a prepared document, or the error, described. */
 async function readFeed(xml: string, documentUrl: string): Promise<{ ok: true; feed: ParsedFeed } | { ok: false; error: ParseError; cause: unknown }> {
   try {
-    return { ok: true, feed: await createFeedParser().parseString(xml) };
+    return { ok: true, feed: await createFeedParser(documentUrl).parseString(xml) };
   } catch (err) {
     return { ok: false, error: describeParserError(err, documentUrl), cause: err };
   }
