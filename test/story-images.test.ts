@@ -50,7 +50,7 @@ const stories = [
 const reader: FeedSource = { id: 'reader', name: 'Reader', url: 'https://wire.example/feeds/all.rss', enabled: true };
 
 describe('lead images in the published feeds', () => {
-  it('RSS carries an image enclosure, Atom a link rel="enclosure", JSON Feed an image; a reader gets the same URL back', async () => {
+  it('RSS carries an image enclosure, Atom a link rel="enclosure" (Media RSS without a known type), JSON Feed an image; a reader gets the same URL back', async () => {
     const rss = renderFeed('rss', 'all', stories, site);
     const atom = renderFeed('atom', 'all', stories, site);
     expect(rss).toContain('<enclosure length="0" type="image/jpeg" url="https://cdn.outlet.example/veo-4/hero.jpg?w=1200&amp;h=630"/>');
@@ -60,14 +60,20 @@ describe('lead images in the published feeds', () => {
       expect(xml).not.toContain('javascript:');
       const parsed = await parseFeedDocument(xml, reader, new Date('2026-05-10T00:00:00Z'), reader.url);
       if (!parsed.ok) throw new Error(parsed.error.message);
-      expect(parsed.items.map((item) => item.imageUrl)).toEqual(['https://cdn.outlet.example/veo-4/hero.jpg?w=1200&h=630', null, null, null]);
+      // The extensionless image goes out as media:content medium="image" (see image-without-extension.test.ts).
+      expect(xml).toContain('<media:content url="https://cdn.outlet.example/cdn-cgi/image/f=auto/kling" medium="image"/>');
+      expect(parsed.items.map((item) => item.imageUrl)).toEqual([
+        'https://cdn.outlet.example/veo-4/hero.jpg?w=1200&h=630',
+        null,
+        null,
+        'https://cdn.outlet.example/cdn-cgi/image/f=auto/kling',
+      ]);
     }
     const json = JSON.parse(renderFeed('json', 'all', stories, site)) as { items: { title: string; image?: string }[] };
     expect(json.items.map((item) => item.image ?? null)).toEqual([
       'https://cdn.outlet.example/veo-4/hero.jpg?w=1200&h=630',
       null,
       null,
-      // JSON Feed needs no media type, so the extensionless image is published there.
       'https://cdn.outlet.example/cdn-cgi/image/f=auto/kling',
     ]);
   });

@@ -15,6 +15,7 @@ import escapeHtml from 'escape-html';
 import { Feed, type Item as FeedItem } from 'feed';
 import type { FeedCategory, Outlet, Story } from '../model';
 import { imageMediaType } from './image-type';
+import { declareMediaNamespace, mediaImageElement, mediaImageExtension } from './media-rss';
 import { breakCdataTerminators, forXmlJsText, toFeedText, toPlainTextField } from './xml-safe-text';
 
 export const FEED_FORMATS = ['rss', 'atom', 'json'] as const;
@@ -244,13 +245,23 @@ function renderRss(category: FeedCategory, entries: EntryFacts[], site: SiteInfo
       // which the dc:creator below needs (RSS <author> must be an e-mail address, so it is not used).
       content: entry.contentHtml || escapeHtml(entry.title),
       category: [{ name: entry.label }],
-      extensions: [{ name: 'dc:creator', objects: { _text: forXmlJsText(entry.authorName) } }],
-      // <enclosure url type length="0">: RSS requires a type, so an image whose type is unknown is left out.
+      extensions: [
+        { name: 'dc:creator', objects: { _text: forXmlJsText(entry.authorName) } },
+        // RSS requires an enclosure type: an image whose type is unknown goes out as Media RSS instead.
+        ...(entry.image !== null && entry.image.type === null ? [mediaImageExtension(entry.image.url)] : []),
+      ],
+      // <enclosure url type length="0">.
       ...(entry.image?.type ? { image: { url: entry.image.url, type: entry.image.type, length: 0 } } : {}),
     };
     feed.addItem(item);
   }
-  return feed.rss2();
+  const xml = feed.rss2();
+  return hasUntypedImage(entries) ? declareMediaNamespace(xml, 'rss') : xml;
+}
+
+/** Whether any entry's image is published as Media RSS (its media type is unknown). */
+function hasUntypedImage(entries: EntryFacts[]): boolean {
+  return entries.some((entry) => entry.image !== null && entry.image.type === null);
 }
 
 function renderAtom(category: FeedCategory, entries: EntryFacts[], site: SiteInfo, updated: Date): string {
@@ -276,26 +287,31 @@ function renderAtom(category: FeedCategory, entries: EntryFacts[], site: SiteInf
       content: entry.contentHtml || undefined,
       author: [{ name: forXmlJsText(entry.authorName) }],
       category: [{ term: entry.label, name: entry.label }],
-      // <link rel="enclosure" href type>; see withAtomEnclosureTypes for the type.
-      ...(entry.image?.type ? { image: entry.image.url } : {}),
+      // <link rel="enclosure" href type>, or Media RSS when the type is unknown; see withAtomImages.
+      ...(entry.image !== null ? { image: entry.image.url } : {}),
     });
   }
-  return withAtomEnclosureTypes(feed.atom1(), entries);
+  return withAtomImages(feed.atom1(), entries);
 }
 
 /**
- * `feed` writes an Atom enclosure's type as "image/" + the URL's extension ("image/jpg" for .jpg).
- * Each one is rewritten to the registered type. The XML is `feed`'s own output, whose enclosure
- * links have exactly this shape; hrefs are URL-serialized, so they hold no quote.
+ * `feed` writes an Atom enclosure's type as "image/" + the URL's extension ("image/jpg" for .jpg,
+ * nonsense for a URL without one). Each one is rewritten to the registered type, or, when the type
+ * is unknown, replaced by `<media:content medium="image">` in the same place: a link without a type
+ * would be listed by readers (Miniflux) as an attachment of unknown kind, not shown as the picture.
+ * The XML is `feed`'s own output, whose enclosure links have exactly this shape; hrefs are
+ * URL-serialized with '&' escaped, so they hold no quote.
  */
-function withAtomEnclosureTypes(xml: string, entries: EntryFacts[]): string {
-  const types = new Map<string, string>();
-  for (const entry of entries) if (entry.image?.type) types.set(entry.image.url.replace(/&/g, '&amp;'), entry.image.type);
+function withAtomImages(xml: string, entries: EntryFacts[]): string {
+  const types = new Map<string, string | null>();
+  for (const entry of entries) if (entry.image !== null) types.set(entry.image.url.replace(/&/g, '&amp;'), entry.image.type);
   if (types.size === 0) return xml;
-  return xml.replace(/(<link rel="enclosure" href="([^"]*)" type=")([^"]*)"/g, (match, start: string, href: string) => {
+  const rewritten = xml.replace(/(<link rel="enclosure" href="([^"]*)" type=")([^"]*)"\/>/g, (match, start: string, href: string) => {
     const type = types.get(href);
-    return type === undefined ? match : `${start}${type}"`;
+    if (type === undefined) return match;
+    return type === null ? mediaImageElement(href.replace(/&amp;/g, '&')) : `${start}${type}"/>`;
   });
+  return hasUntypedImage(entries) ? declareMediaNamespace(rewritten, 'feed') : rewritten;
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * The media type of a published lead image, from its URL's file extension. RSS enclosures must say
- * their type and Atom enclosure links should; a URL without a known extension gets none, and the
- * formats that need one then leave the image out rather than state a wrong type.
+ * their type and Atom enclosure links should; a URL without a known extension gets none, and RSS
+ * and Atom then publish it as Media RSS (media-rss.ts) rather than state a wrong type.
  */
 const TYPES_BY_EXTENSION: Readonly<Record<string, string>> = {
   jpg: 'image/jpeg',
