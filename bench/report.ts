@@ -6,6 +6,7 @@ import type { IngestFigures } from './ingest-bench';
 import type { MachineInfo } from './machine';
 import { MB } from './memory-sampler';
 import type { NewsboatFigures } from './newsboat-bench';
+import type { ParseHostileFigures } from './parse-hostile-bench';
 import type { ServingFigures } from './serving-bench';
 
 export interface BenchFigures {
@@ -16,6 +17,7 @@ export interface BenchFigures {
   dedupe: DedupeFigures;
   serving: ServingFigures;
   newsboat: NewsboatFigures;
+  parseHostile: ParseHostileFigures;
   totalSeconds: number;
 }
 
@@ -149,7 +151,18 @@ function rows(f: BenchFigures): Row[] {
     info('   GET /health', load(serving.health)),
     info('   bare Express route ("ok"), for comparison with earlier runs', load(serving.bare)),
     ...newsboatRows(f.newsboat),
+    ...parseHostileRows(f.parseHostile),
   ];
+}
+
+/** Each hostile document's parse time next to an ordinary feed of its size (median of 5 each). */
+function parseHostileRows(p: ParseHostileFigures): Row[] {
+  return p.documents.map((d, index) => ({
+    figure: `${index === 0 ? '6. Parse, hostile:' : '   hostile:'} ${d.name} (${decimal(d.bytes / MB, 2)} MB)`,
+    value: `${decimal(d.hostileMs, 1)} ms vs ${decimal(d.ordinaryMs, 1)} ms ordinary feed, same size`,
+    target: '<= the ordinary feed',
+    verdict: verdict(d.hostileMs <= d.ordinaryMs),
+  }));
 }
 
 function newsboatRows(n: NewsboatFigures): Row[] {

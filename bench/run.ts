@@ -21,6 +21,7 @@ import { buildFixtureFeeds, writeFixtureFeeds } from './fixture-feeds';
 import { writeManifest } from './fixture-manifest';
 import type { IngestFigures } from './ingest-bench';
 import { runNewsboatBench, type NewsboatFigures } from './newsboat-bench';
+import type { ParseHostileFigures } from './parse-hostile-bench';
 import { describeMachine } from './machine';
 import { renderTable, type BenchFigures } from './report';
 import type { SectionReply, SectionRequest } from './section-child';
@@ -101,6 +102,9 @@ async function main(): Promise<void> {
     progress(`4/4 serving /feeds/all.rss from the ${plan.servingStoreSize}-story store`);
     const serving = await runServingBench(plan, dedupe.servingDbFile, plan.servingStoreSize);
 
+    progress('6 parse: hostile documents next to ordinary feeds of the same size');
+    const parseHostile = await runSection<ParseHostileFigures>({ section: 'parse-hostile' });
+
     const figures: BenchFigures = {
       plan,
       machine,
@@ -109,6 +113,7 @@ async function main(): Promise<void> {
       dedupe,
       serving,
       newsboat,
+      parseHostile,
       totalSeconds: (performance.now() - started) / 1000,
     };
     const table = renderTable(figures);

@@ -8,11 +8,13 @@ import { runDedupeBench } from './dedupe-bench';
 import type { BenchPlan } from './bench-plan';
 import { readManifest } from './fixture-manifest';
 import { runIngestBench } from './ingest-bench';
+import { runParseHostileBench } from './parse-hostile-bench';
 
 export type SectionRequest =
   | { section: 'ingest'; fixtureDir: string; feedOrigin: string; workDir: string; modelPath: string }
   | { section: 'classify'; fixtureDir: string; modelPath: string; items: number }
-  | { section: 'dedupe'; plan: BenchPlan; workDir: string; modelPath: string };
+  | { section: 'dedupe'; plan: BenchPlan; workDir: string; modelPath: string }
+  | { section: 'parse-hostile' };
 
 export type SectionReply = { ok: true; figures: unknown } | { ok: false; error: string };
 
@@ -24,6 +26,8 @@ async function run(request: SectionRequest): Promise<unknown> {
       return runClassifyBench(request.fixtureDir, readManifest(request.fixtureDir), request.modelPath, request.items);
     case 'dedupe':
       return runDedupeBench(request.plan, request.workDir, request.modelPath);
+    case 'parse-hostile':
+      return runParseHostileBench();
   }
 }
 
