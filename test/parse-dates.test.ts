@@ -23,6 +23,40 @@ describe('feed dates', () => {
     expect(parseFeedDate('Mon, 04 May 2026 09:30:00 XYZ')).toBeNull();
   });
 
+  it('reads US zones written without S/D and the tz name Etc/GMT', () => {
+    const cases: [string, string][] = [
+      ['Tue, 05 May 2026 16:31:00 ET', '2026-05-05T21:31:00.000Z'],
+      ['Tue, 05 May 2026 16:31:00 CT', '2026-05-05T22:31:00.000Z'],
+      ['Tue, 05 May 2026 16:31:00 MT', '2026-05-05T23:31:00.000Z'],
+      ['Tue, 05 May 2026 16:31:00 PT', '2026-05-06T00:31:00.000Z'],
+      ['Tue, 05 May 2026 18:28:00 Etc/GMT', '2026-05-05T18:28:00.000Z'],
+    ];
+    for (const [raw, iso] of cases) expect(parseFeedDate(raw)?.toISOString(), raw).toBe(iso);
+  });
+
+  it('refuses garbled dates instead of reading a wrong one, and the item falls back to the fetch time', async () => {
+    // Unfilled CMS templates and mangled times: Date.parse alone reads these as 1 May and 01:02:03.
+    for (const raw of ['Fri, May xx 2026 10:00:00 GMT', 'Fri, 01 May 2026 1:2:3:4 GMT', 'Fri, {day} May 2026 10:00:00 GMT', `Fri, 01 May 2026 ${' '.repeat(200)}10:00 GMT`]) {
+      expect(parseFeedDate(raw), raw).toBeNull();
+    }
+    // What real feeds write still reads.
+    const valid: [string, string][] = [
+      ['Fri, 01 May 2026 10:00:00 GMT', '2026-05-01T10:00:00.000Z'],
+      ['Fri, 1 May 2026 10:00 +0200', '2026-05-01T08:00:00.000Z'],
+      ['May 1, 2026 10:00:00 GMT', '2026-05-01T10:00:00.000Z'],
+      ['Fri May  1 10:00:00 2026 GMT', '2026-05-01T10:00:00.000Z'],
+      ['Friday, 01-May-26 10:00:00 GMT', '2026-05-01T10:00:00.000Z'],
+      ['2026-05-01T10:00:00+02:00', '2026-05-01T08:00:00.000Z'],
+    ];
+    for (const [raw, iso] of valid) expect(parseFeedDate(raw)?.toISOString(), raw).toBe(iso);
+    const rss = `<rss version="2.0"><channel><title>Clipdesk</title>
+<item><title>Hailuo 03 adds first-and-last-frame control</title><link>https://clipdesk.example/hailuo-03</link><pubDate>Fri, May xx 2026 10:00:00 GMT</pubDate></item>
+</channel></rss>`;
+    const result = await parseFeedDocument(rss, feed, fetchedAt, feed.url);
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.items.map((item) => [item.publishedAt, item.hasFeedDate])).toEqual([[fetchedAt.toISOString(), false]]);
+  });
+
   it('reads Atom 0.3 issued/modified and dcterms dates', async () => {
     const atom03 = `<?xml version="1.0"?><feed version="0.3" xmlns="http://purl.org/atom/ns#"><title>Old Atom</title>
 <entry><title>Stable Video 4D ships</title><link rel="alternate" type="text/html" href="https://old-atom.example/sv4d"/><id>tag:old-atom.example,2026:sv4d</id>

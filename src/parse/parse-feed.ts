@@ -243,9 +243,10 @@ function normalizeItem(item: RawItem, feed: FeedSource, fetchedAt: Date, documen
 
   const guid =
     nonEmpty(textOf(item.guid)) ?? nonEmpty(textOf(item.id)) ?? originalUrl ?? titleHash(title);
+  // Not rss-parser's isoDate: it is pubDate (or dc:date) read by Date alone, which makes dates out of garbled text.
   const { publishedAt, hasFeedDate } = chooseItemDate(
     [
-      item.pubDate, item.isoDate, item.dcDate, item.atomPublished, item.atomUpdated,
+      item.pubDate, item.dcDate, item.atomPublished, item.atomUpdated,
       item.atomIssued, item.dctermsIssued, item.atomCreated, item.dctermsCreated, item.atomModified, item.dctermsModified,
     ].map(textOf),
     fetchedAt,
