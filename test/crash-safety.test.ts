@@ -10,11 +10,13 @@ import { startFixtureServer, type FixtureServer } from './support/fixture-server
 import { syntheticRss } from './support/synthetic-feed';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
 
 function runNode(script: string, env: Record<string, string>): ChildProcess {
   // Vitest exports BASE_URL etc. into process.env; the child gets only what it needs from it.
-  return spawn(tsx, [path.join(repoRoot, 'src', script), ...(script === 'cli.ts' ? ['fetch-now', '--force'] : [])], {
+  // One node process with tsx's loader, not the tsx CLI: the CLI relays SIGTERM to its child and
+  // SIGKILLs it if the child does not acknowledge within 30 ms, which a busy machine can miss.
+  const args = ['--import', 'tsx', path.join(repoRoot, 'src', script), ...(script === 'cli.ts' ? ['fetch-now', '--force'] : [])];
+  return spawn(process.execPath, args, {
     cwd: repoRoot,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
