@@ -7,7 +7,9 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { getRaw } from '../bench/serving-raw-get';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { isMemoizablePath } from '../src/http/cache-policy';
 import { ResponseMemo, withHotPath } from '../src/http/response-memo';
 import { createHttpApp } from '../src/http-composition';
@@ -206,6 +208,38 @@ describe('the memo is bounded', () => {
     const raw = await fetch(`${app.origin}/feeds/video.rss?page=2&limit=5`, { headers: { 'accept-encoding': 'identity' } });
     expect((await raw.text()).match(/<item>/g)).toHaveLength(5);
     expect(memo.stats().hits).toBeGreaterThan(0);
+  });
+
+  it('compresses a page only into the codings clients ask for, each decoding to the same feed with its own ETag', async () => {
+    // A memo of its own, so no other test's entries are evicted while its bytes are counted.
+    const version = new DataVersionWatcher(services.db, () => [services.stories.publicationState().version]);
+    const memo = new ResponseMemo({ dataStamp: () => version.current(), isMemoizablePath });
+    const app = await listenOnLoopback(withHotPath(memo, createHttpApp(services, undefined, { responseMemo: memo })));
+    onTestFinished(() => app.close());
+    const url = `${app.origin}/feeds/video.atom?page=3&limit=2`;
+    const before = memo.stats().bytes;
+    const gzip = await getRaw(url, { 'accept-encoding': 'gzip' });
+    expect(gzip.status).toBe(200);
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    const afterGzip = memo.stats().bytes;
+
+    const identity = await getRaw(url, {});
+    expect(identity.headers['content-encoding']).toBeUndefined();
+    expect(gunzipSync(gzip.body).equals(identity.body)).toBe(true);
+    // Kept: the document and its gzip bytes; brotli was not made for a client that did not ask for it.
+    expect(afterGzip - before).toBe(identity.body.length + gzip.body.length);
+    expect(memo.stats().bytes).toBe(afterGzip);
+
+    const br = await getRaw(url, { 'accept-encoding': 'br, gzip' });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(brotliDecompressSync(br.body).equals(identity.body)).toBe(true);
+    expect(memo.stats().bytes).toBe(afterGzip + br.body.length);
+    const etags = new Set([gzip.headers.etag, identity.headers.etag, br.headers.etag]);
+    expect(etags.size).toBe(3);
+    // Holding any of them is current: 304, naming the tag the client holds.
+    const notModified = await getRaw(url, { 'accept-encoding': 'br', 'if-none-match': String(gzip.headers.etag) });
+    expect(notModified.status).toBe(304);
+    expect(notModified.headers.etag).toBe(gzip.headers.etag);
   });
 });
 

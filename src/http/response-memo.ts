@@ -4,8 +4,9 @@
  *
  * How an entry is made: `capture()` is an Express middleware at the top of the app. For a GET of a
  * memoizable path it watches the response the normal routers produce; a 200 with `Cache-Control:
- * public` (no cookie, no per-request Vary) is kept, compressed once per content coding, under
+ * public` (no cookie, no per-request Vary) is kept, compressed at most once per content coding, under
  * Host + URL and stamped with the data version (store/data-version.ts) read when the request came in.
+ * A coding's bytes are made when a client first asks for that coding (publish/feed-cache.ts EncodedFeed).
  * The routers stay as they are: the memo wraps their output, it does not re-implement them.
  * Feeds hand over their already-encoded representations (res.locals, see send-cached-feed.ts) so their
  * ETags stay the ones derived from the publication version.
@@ -24,7 +25,7 @@ import { negotiateContentCoding } from './send-cached-feed';
 
 /** res.locals keys routers may set. */
 export interface ResponseMemoLocals {
-  /** Every coding of the body already encoded (feeds), instead of compressing the captured bytes. */
+  /** The body ready to be sent in every coding (feeds), instead of the captured bytes. */
   encodedRepresentations?: EncodedFeed;
   /** Keep the response at most this long even if the data version does not change (e.g. /health). */
   responseMemoTtlMs?: number;
@@ -55,13 +56,23 @@ interface MemoEntry {
   /** When the entry last moved to the recent end of the LRU order. */
   touchedAt: number;
   expiresAt: number;
+  /** Body bytes counted against maxBytes: the codings made so far. */
   bytes: number;
-  etags: readonly string[];
+  encoded: EncodedFeed;
   lastModified: string | null;
-  /** Per coding: the body, its 200 headers, and the 304 headers naming that representation. */
-  representations: Record<FeedContentCoding, { body: Buffer; etag: string; ok: OutgoingHttpHeaders; notModified: OutgoingHttpHeaders }>;
+  /** The 200 headers every coding shares (no ETag, length or coding yet). */
+  okBase: OutgoingHttpHeaders;
   /** 304 headers without an ETag, for a client that matched another coding's tag or `*`. */
   notModifiedBase: OutgoingHttpHeaders;
+  /** Per coding, made when a client first asks for it: the body, its 200 headers, its 304 headers. */
+  representations: Partial<Record<FeedContentCoding, Representation>>;
+  /** Per coding: the 304 headers naming that representation (no body needed). */
+  notModifiedHeaders: Partial<Record<FeedContentCoding, OutgoingHttpHeaders>>;
+}
+
+interface Representation {
+  body: Buffer;
+  ok: OutgoingHttpHeaders;
 }
 
 /** Headers the memo sets itself, or that describe one connection or one message rather than the resource. */
@@ -124,27 +135,49 @@ export class ResponseMemo {
       this.entries.delete(key);
       this.entries.set(key, entry);
     }
-    const representation = entry.representations[this.negotiate(req.headers['accept-encoding'])];
+    const coding = this.negotiate(req.headers['accept-encoding']);
     const ifNoneMatch = req.headers['if-none-match'];
     const ifModifiedSince = req.headers['if-modified-since'];
     if (ifNoneMatch !== undefined || ifModifiedSince !== undefined) {
-      const outcome = evaluateConditional({ ifNoneMatch, ifModifiedSince }, { etags: entry.etags, lastModified: entry.lastModified });
+      const outcome = evaluateConditional({ ifNoneMatch, ifModifiedSince }, { etags: entry.encoded.etags, lastModified: entry.lastModified });
       if (outcome.notModified) {
         this.notModified += 1;
         const held = outcome.matchedEtag;
         res.writeHead(
           304,
-          held === null || held === representation.etag ? representation.notModified : { ...entry.notModifiedBase, etag: held },
+          held === null || held === entry.encoded.etag(coding)
+            ? notModifiedHeaders(entry, coding)
+            : { ...entry.notModifiedBase, etag: held },
         );
         res.end();
         return true;
       }
     }
     this.hits += 1;
+    const representation = entry.representations[coding] ?? this.makeRepresentation(key, entry, coding);
     res.writeHead(200, representation.ok);
     if (req.method === 'HEAD') res.end();
     else res.end(representation.body);
     return true;
+  }
+
+  /**
+   * The first request for a coding of an entry: compress (unless another request for the same body
+   * did already) and count the bytes; older entries make room if the memo is over its byte budget.
+   */
+  private makeRepresentation(key: string, entry: MemoEntry, coding: FeedContentCoding): Representation {
+    const body = entry.encoded.body(coding);
+    const ok: OutgoingHttpHeaders = { ...entry.okBase, etag: entry.encoded.etag(coding), 'content-length': body.length };
+    if (coding !== 'identity') ok['content-encoding'] = coding;
+    const representation = { body, ok };
+    entry.representations[coding] = representation;
+    const held = entry.encoded.heldBytes();
+    if (this.entries.get(key) === entry) {
+      this.bytes += held - entry.bytes;
+      entry.bytes = held;
+      this.evictOverBudget();
+    }
+    return representation;
   }
 
   /** Express middleware: keeps what the routers answer for memoizable GETs. Mount first. */
@@ -210,7 +243,7 @@ export class ResponseMemo {
       encoded = encodeFeed(body, pageEtags(body));
       // This first response goes out uncompressed: give it the tag later answers carry (Express would
       // send its own weak one), so a client revalidating with it gets a 304 from the memo, not the page again.
-      if (!res.headersSent) res.setHeader('ETag', encoded.representations.identity.etag);
+      if (!res.headersSent) res.setHeader('ETag', encoded.etag('identity'));
     }
     this.store(key, {
       stamp,
@@ -234,15 +267,7 @@ export class ResponseMemo {
     for (const name of NOT_MODIFIED_HEADERS) if (kept[name] !== undefined) notModifiedBase[name] = kept[name];
     if (made.lastModified !== null) notModifiedBase['last-modified'] = made.lastModified;
 
-    let bytes = 0;
-    const representations = {} as MemoEntry['representations'];
-    for (const coding of FEED_CONTENT_CODINGS) {
-      const { body, etag } = made.encoded.representations[coding];
-      bytes += body.length;
-      const ok: OutgoingHttpHeaders = { ...kept, vary: 'Accept-Encoding', etag, 'content-length': body.length };
-      if (coding !== 'identity') ok['content-encoding'] = coding;
-      representations[coding] = { body, etag, ok, notModified: { ...notModifiedBase, etag } };
-    }
+    const bytes = made.encoded.heldBytes();
     if (bytes > this.maxBytes) return;
     const previous = this.entries.get(key);
     if (previous !== undefined) this.remove(key, previous);
@@ -251,13 +276,20 @@ export class ResponseMemo {
       touchedAt: this.now(),
       expiresAt: made.expiresAt,
       bytes,
-      etags: made.encoded.etags,
+      encoded: made.encoded,
       lastModified: made.lastModified,
-      representations,
+      okBase: { ...kept, vary: 'Accept-Encoding' },
       notModifiedBase,
+      representations: {},
+      notModifiedHeaders: {},
     });
     this.bytes += bytes;
     this.stored += 1;
+    this.evictOverBudget();
+  }
+
+  /** Least recently used entries go until the memo is within both bounds. */
+  private evictOverBudget(): void {
     for (const [oldKey, oldEntry] of this.entries) {
       if (this.entries.size <= this.maxEntries && this.bytes <= this.maxBytes) break;
       this.remove(oldKey, oldEntry);
@@ -278,6 +310,15 @@ export class ResponseMemo {
     }
     return coding;
   }
+}
+
+function notModifiedHeaders(entry: MemoEntry, coding: FeedContentCoding): OutgoingHttpHeaders {
+  let headers = entry.notModifiedHeaders[coding];
+  if (headers === undefined) {
+    headers = { ...entry.notModifiedBase, etag: entry.encoded.etag(coding) };
+    entry.notModifiedHeaders[coding] = headers;
+  }
+  return headers;
 }
 
 function memoKey(host: string | undefined, url: string): string {

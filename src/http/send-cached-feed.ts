@@ -4,9 +4,9 @@
  *
  * Order of work, cheapest first: negotiate the coding -> look up the cache entry for the current
  * version -> answer 304 if the client holds any current representation -> send the cached bytes ->
- * only on a miss render and compress (once per entry). A cache hit writes prepared Buffers with
- * res.writeHead/res.end: no string encoding, no compression, no hashing, and no Express res.send (which
- * would re-check freshness and could compute an ETag of its own).
+ * only on a miss render -> compress into the coding asked for (once per entry and coding). A cache hit
+ * writes prepared Buffers with res.writeHead/res.end: no string encoding, no compression, no hashing,
+ * and no Express res.send (which would re-check freshness and could compute an ETag of its own).
  */
 import type { Request, Response } from 'express';
 import { evaluateConditional } from '../publish/etag';
@@ -57,7 +57,7 @@ export function sendCachedFeed(req: Request, res: Response, cache: FeedCache<Enc
   );
   if (conditional.notModified) {
     // Name the representation the client holds, so its cache refreshes that stored response.
-    headers.ETag = conditional.matchedEtag ?? entry?.representations[coding].etag ?? etagsByCoding![coding];
+    headers.ETag = conditional.matchedEtag ?? entry?.etag(coding) ?? etagsByCoding![coding];
     res.writeHead(304, headers);
     res.end();
     return;
@@ -67,9 +67,10 @@ export function sendCachedFeed(req: Request, res: Response, cache: FeedCache<Enc
     entry = encodeFeed(source.render(), etagsByCoding!);
     cache.set(source.key, entry);
   }
-  // The response memo keeps every coding of this body, not just the one this client asked for.
+  // The response memo keeps this body (its other codings are made when a client asks for them).
   (res.locals as ResponseMemoLocals).encodedRepresentations = entry;
-  const representation = entry.representations[coding];
+  // Only the coding this client takes is compressed now (a deep page is often asked for once).
+  const representation = entry.representation(coding);
   headers['Content-Type'] = source.contentType;
   headers['Content-Length'] = representation.body.length;
   headers.ETag = representation.etag;

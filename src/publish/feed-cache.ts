@@ -5,8 +5,8 @@
  * (natural invalidation) and the LRU bound evicts them; no explicit purge is ever needed.
  *
  * Feed readers poll the same few URLs all day and nearly all send `Accept-Encoding: gzip`, so each
- * cache entry holds the body as bytes once per content coding, compressed once when the entry is
- * made: a cache hit then costs no encoding, compression or hashing at all.
+ * cache entry holds the body as bytes per content coding, each compressed once, the first time a
+ * client asks for it: a cache hit then costs no encoding, compression or hashing at all.
  */
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 import type { FeedCategory } from '../model';
@@ -90,12 +90,6 @@ export interface FeedRepresentationBytes {
   etag: string;
 }
 
-export interface EncodedFeed {
-  representations: Record<FeedContentCoding, FeedRepresentationBytes>;
-  /** Every representation's ETag: a client holding any of them has the current version. */
-  etags: readonly string[];
-}
-
 /**
  * gzip level 6 is zlib's own default (the usual size/CPU balance). Brotli quality 5 compresses text
  * smaller than gzip 6 in about the same time (under a millisecond for 100 KB here); the maximum, 11,
@@ -104,21 +98,68 @@ export interface EncodedFeed {
 const GZIP_LEVEL = 6;
 const BROTLI_QUALITY = 5;
 
-/** Encodes a rendered body once per coding; `etags` names each representation (publish/etag.ts feedEtags). */
+/**
+ * A rendered body and its representations. Every coding's ETag is known at once (a client holding any
+ * of them gets a 304 without any compression), but a coding's bytes are made the first time a client
+ * asks for that coding, then kept: a page requested once (a crawler paging deep) costs one
+ * compression, not two, and the popular feeds still pay each compression only once per version.
+ */
+export class EncodedFeed {
+  /** Every representation's ETag: a client holding any of them has the current version. */
+  readonly etags: readonly string[];
+  private readonly bodies: Partial<Record<FeedContentCoding, Buffer>>;
+
+  constructor(identity: Buffer, private readonly etagByCoding: Record<FeedContentCoding, string>) {
+    this.bodies = { identity };
+    this.etags = FEED_CONTENT_CODINGS.map((coding) => etagByCoding[coding]);
+  }
+
+  etag(coding: FeedContentCoding): string {
+    return this.etagByCoding[coding];
+  }
+
+  /** The body in `coding`, compressed on the first request for it. */
+  body(coding: FeedContentCoding): Buffer {
+    let body = this.bodies[coding];
+    if (body === undefined) {
+      body = compress(this.bodies.identity!, coding);
+      this.bodies[coding] = body;
+    }
+    return body;
+  }
+
+  representation(coding: FeedContentCoding): FeedRepresentationBytes {
+    return { body: this.body(coding), etag: this.etagByCoding[coding] };
+  }
+
+  /** Whether `coding`'s bytes are made already (a send of it costs no compression). */
+  has(coding: FeedContentCoding): boolean {
+    return this.bodies[coding] !== undefined;
+  }
+
+  /** Bytes held over the codings made so far. */
+  heldBytes(): number {
+    let bytes = 0;
+    for (const coding of FEED_CONTENT_CODINGS) bytes += this.bodies[coding]?.length ?? 0;
+    return bytes;
+  }
+}
+
+function compress(identity: Buffer, coding: FeedContentCoding): Buffer {
+  if (coding === 'gzip') return gzipSync(identity, { level: GZIP_LEVEL });
+  if (coding === 'br') {
+    return brotliCompressSync(identity, {
+      params: {
+        [zlibConstants.BROTLI_PARAM_MODE]: zlibConstants.BROTLI_MODE_TEXT,
+        [zlibConstants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY,
+        [zlibConstants.BROTLI_PARAM_SIZE_HINT]: identity.length,
+      },
+    });
+  }
+  return identity;
+}
+
+/** A rendered body ready to be sent in any coding; `etags` names each representation (publish/etag.ts feedEtags). */
 export function encodeFeed(text: string | Buffer, etags: Record<FeedContentCoding, string>): EncodedFeed {
-  const identity = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
-  const gzip = gzipSync(identity, { level: GZIP_LEVEL });
-  const br = brotliCompressSync(identity, {
-    params: {
-      [zlibConstants.BROTLI_PARAM_MODE]: zlibConstants.BROTLI_MODE_TEXT,
-      [zlibConstants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY,
-      [zlibConstants.BROTLI_PARAM_SIZE_HINT]: identity.length,
-    },
-  });
-  const representations: Record<FeedContentCoding, FeedRepresentationBytes> = {
-    br: { body: br, etag: etags.br },
-    gzip: { body: gzip, etag: etags.gzip },
-    identity: { body: identity, etag: etags.identity },
-  };
-  return { representations, etags: FEED_CONTENT_CODINGS.map((coding) => representations[coding].etag) };
+  return new EncodedFeed(typeof text === 'string' ? Buffer.from(text, 'utf8') : text, etags);
 }
