@@ -1,6 +1,5 @@
 import type { RequestListener } from 'node:http';
 import type express from 'express';
-import { retrainModel } from './cli/retrain-command';
 import { createApp } from './http/app';
 import { isMemoizablePath } from './http/cache-policy';
 import { ResponseMemo, withHotPath } from './http/response-memo';
@@ -94,7 +93,8 @@ export function createHttpApp(
         editorToken: config.review.editorToken,
         throttle: guessThrottle,
         sessions: editorSessions,
-        retrain: () => retrainModel(services, retrainLog),
+        // Loaded on the first retrain: the training code is no part of serving pages.
+        retrain: async () => (await import('./cli/retrain-command')).retrainModel(services, retrainLog),
         logger,
         autoPublishThreshold: config.curation.autoPublishThreshold,
         newsletterCounts: () => newsletter.subscriptions.counts(),

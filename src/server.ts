@@ -2,17 +2,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostForUrl, loadConfig, ConfigError } from './config/load-config';
 import { StartupError } from './startup-error';
-import { createDigestBuilder } from './digest/build-digest';
 import { createHttpListener } from './http-composition';
-import { retrainModel } from './cli/retrain-command';
-import { runDigestJob } from './jobs/digest-job';
-import { runFetchCycle } from './jobs/fetch-run';
-import { startSchedule, type ScheduledJob } from './jobs/schedule';
-import { SingleFlight } from './jobs/single-flight';
 import { createLogger } from './logger';
 import { ServiceMetrics } from './metrics/service-metrics';
 import { createNewsletter } from './newsletter/newsletter';
-import { activeSources, createServices, fetchRunSettings, syncConfiguredFeeds } from './services';
+import { createServices, syncConfiguredFeeds } from './services';
 
 const SHUTDOWN_GRACE_MS = 5_000;
 
@@ -20,8 +14,9 @@ const SHUTDOWN_GRACE_MS = 5_000;
 async function main(): Promise<void> {
   const logger = createLogger();
   const config = loadConfig();
-  const services = createServices(config, logger);
-  const { feeds, stories, classifier } = services;
+  // The model loads after listen (server-jobs.ts): no public page or feed needs it.
+  const services = createServices(config, logger, { deferModel: true });
+  const { feeds } = services;
 
   const newsletter = createNewsletter(services);
   const metrics = new ServiceMetrics();
@@ -35,47 +30,22 @@ async function main(): Promise<void> {
   syncConfiguredFeeds(feeds, config, selfOrigin);
   logger.info('listening', { url: selfOrigin, public_url: config.publicBaseUrl, db: config.database.path });
 
-  const settings = fetchRunSettings(config, selfOrigin);
-  const fetchRun = new SingleFlight(() =>
-    runFetchCycle(activeSources(feeds), { feeds, stories, classify: classifier.classify, settings, logger }),
-  );
-  const triggerFetch = async () => {
-    const summary = await fetchRun.trigger();
-    if (summary === null) logger.info('fetch run skipped: the previous run is still in progress');
-    else metrics.recordFetchRun(summary);
-  };
-  // Built at start-up so an unsupported digest cron fails now, not at the first tick.
-  const digestBuilder = createDigestBuilder(services);
-  const digestJob: ScheduledJob = {
-    name: 'digest',
-    cron: config.schedule.digestCron,
-    run: () => runDigestJob({ builder: digestBuilder, newsletter, logger }).then((result) => metrics.recordDigestSend(result.send)),
-  };
-  const jobs: ScheduledJob[] = [{ name: 'fetch', cron: config.schedule.fetchCron, run: triggerFetch }, digestJob];
-  if (config.schedule.retrainCron) {
-    const retrainLog = process.stderr;
-    jobs.push({ name: 'retrain', cron: config.schedule.retrainCron, run: async () => retrainModel(services, retrainLog) });
-  }
-  const schedule = startSchedule(jobs, config.schedule.timezone, logger);
-  if (config.schedule.fetchOnStart) {
-    // Then catch up on digest periods that ended while the service was down (or never ran).
-    void triggerFetch().then(() => digestJob.run()).catch((error: unknown) => {
-      logger.error('start-up jobs failed', { error: (error as Error).message });
-    });
-  }
+  // What the first responses do not need is imported now, while they are answered.
+  const { startServerJobs } = await import('./server-jobs');
+  const jobs = startServerJobs({ services, newsletter, metrics, selfOrigin, logger });
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info('shutting down', { signal });
-    await schedule.stop();
+    await jobs.stopSchedule();
     server.close();
     server.closeIdleConnections();
     // Give the in-flight run a moment to finish its feeds. Each feed's writes are one synchronous
     // transaction, so a feed still downloading when we exit simply was not stored: nothing half-written.
     const finished = await Promise.race([
-      fetchRun.idle().then(() => true),
+      jobs.fetchIdle().then(() => true),
       new Promise<boolean>((resolve) => setTimeout(() => resolve(false), SHUTDOWN_GRACE_MS).unref()),
     ]);
     if (!finished) logger.warn('fetch run still in flight at shutdown; its unfinished feeds will be fetched next time');

@@ -13,10 +13,34 @@ import { DatabaseReadOnlyError, openDatabase } from './store/open-database';
 import { StoriesRepository } from './store/stories-repository';
 import { causeOf, StartupError } from './startup-error';
 
-/** The current model; retraining swaps it in place so running jobs pick it up. */
+/**
+ * The current model; retraining swaps it in place so running jobs pick it up. Given a loader instead
+ * of a model, it loads on first use (the server answers its first requests before that).
+ */
 export class ClassifierHolder {
-  constructor(public model: TfidfClassifier) {}
+  private current: TfidfClassifier | null;
+  private readonly loader: (() => TfidfClassifier) | null;
+
+  constructor(model: TfidfClassifier | (() => TfidfClassifier)) {
+    this.current = typeof model === 'function' ? null : model;
+    this.loader = typeof model === 'function' ? model : null;
+  }
+
+  get model(): TfidfClassifier {
+    this.current ??= this.loader!();
+    return this.current;
+  }
+
+  set model(model: TfidfClassifier) {
+    this.current = model;
+  }
+
   classify = (text: { title: string; summary: string }): Classification => classifyText(this.model, text);
+}
+
+export interface ServicesOptions {
+  /** Load (or first train) the model on first use instead of now (the server: after it listens). */
+  deferModel?: boolean;
 }
 
 export interface Services {
@@ -30,7 +54,7 @@ export interface Services {
 }
 
 /** Opens the database, syncs config feeds into it, loads (or first trains) the model. */
-export function createServices(config: LoadedConfig, logger: Logger): Services {
+export function createServices(config: LoadedConfig, logger: Logger, options: ServicesOptions = {}): Services {
   let db: Database.Database;
   try {
     db = openDatabase(config.database.path, { busyTimeoutMs: config.database.busyTimeoutMs });
@@ -57,27 +81,29 @@ export function createServices(config: LoadedConfig, logger: Logger): Services {
   });
   const republished = stories.applyCurationPolicy();
   if (republished > 0) logger.info('curation policy re-applied', { changed_stories: republished });
-  let loaded: ReturnType<typeof loadOrTrainClassifier>;
-  try {
-    loaded = loadOrTrainClassifier(config.classifier.modelPath, config.classifier.corpusDir, undefined, {
-      gazetteer: loadGazetteerIfPresent(config.classifier.gazetteerPath),
-    });
-  } catch (error) {
-    db.close();
-    throw new StartupError(
-      config.classifier.modelPath,
-      `the classifier can be neither loaded nor trained from the corpus in ${config.classifier.corpusDir}: ${causeOf(error)}`,
-      'Relative paths count from the config file\'s folder: point classifier.corpusDir (and modelPath) at the data/corpus folder, e.g. with absolute paths.',
-    );
-  }
-  const { model, trainedNow } = loaded;
-  if (trainedNow) logger.info('trained classifier from corpus', { model: config.classifier.modelPath });
+  const loadModel = (): TfidfClassifier => {
+    let loaded: ReturnType<typeof loadOrTrainClassifier>;
+    try {
+      loaded = loadOrTrainClassifier(config.classifier.modelPath, config.classifier.corpusDir, undefined, {
+        gazetteer: loadGazetteerIfPresent(config.classifier.gazetteerPath),
+      });
+    } catch (error) {
+      db.close();
+      throw new StartupError(
+        config.classifier.modelPath,
+        `the classifier can be neither loaded nor trained from the corpus in ${config.classifier.corpusDir}: ${causeOf(error)}`,
+        'Relative paths count from the config file\'s folder: point classifier.corpusDir (and modelPath) at the data/corpus folder, e.g. with absolute paths.',
+      );
+    }
+    if (loaded.trainedNow) logger.info('trained classifier from corpus', { model: config.classifier.modelPath });
+    return loaded.model;
+  };
   return {
     config,
     db,
     feeds,
     stories,
-    classifier: new ClassifierHolder(model),
+    classifier: new ClassifierHolder(options.deferModel ? loadModel : loadModel()),
     logger,
     close: () => db.close(),
   };

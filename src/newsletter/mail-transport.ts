@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import nodemailer, { type SendMailOptions } from 'nodemailer';
+import type { SendMailOptions, Transporter } from 'nodemailer';
 
 export type OutgoingMail = SendMailOptions;
 
@@ -53,15 +53,35 @@ function withoutCredentials(smtpUrl: string): string {
   }
 }
 
+/**
+ * nodemailer is loaded when the first mail goes out: most starts send none (no subscribers yet, or
+ * no digest due), and loading it costs start-up time and memory the service would hold all day.
+ */
+function lazyTransporter(make: (mailer: typeof import('nodemailer')) => Transporter): { get(): Promise<Transporter>; close(): void } {
+  let made: Promise<Transporter> | null = null;
+  let closed = false;
+  return {
+    get() {
+      made ??= import('nodemailer').then(make);
+      return made;
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      void made?.then((transporter) => transporter.close(), () => undefined);
+    },
+  };
+}
+
 function smtpTransport(smtpUrl: string): MailTransport {
   // One connection, reused between messages: a digest run is sequential anyway.
-  const pooled = nodemailer.createTransport({ url: smtpUrl, pool: true, maxConnections: 1, ...SMTP_TIMEOUTS });
+  const pooled = lazyTransporter((mailer) => mailer.createTransport({ url: smtpUrl, pool: true, maxConnections: 1, ...SMTP_TIMEOUTS }));
   return {
     kind: 'smtp',
     description: withoutCredentials(smtpUrl),
     async send(mail) {
       try {
-        await pooled.sendMail(mail);
+        await (await pooled.get()).sendMail(mail);
       } catch (error) {
         throw toSendError(error);
       }
@@ -78,14 +98,14 @@ function toSendError(error: unknown): MailSendError {
 }
 
 function outboxTransport(outboxDir: string): MailTransport {
-  const writer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  const writer = lazyTransporter((mailer) => mailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' }));
   return {
     kind: 'outbox',
     description: `.eml files in ${outboxDir}`,
     async send(mail) {
       let message: Buffer;
       try {
-        const info = await writer.sendMail(mail);
+        const info = await (await writer.get()).sendMail(mail);
         message = info.message as Buffer;
       } catch (error) {
         throw toSendError(error);
