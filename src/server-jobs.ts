@@ -2,7 +2,6 @@ import type { Logger } from './logger';
 import { createDigestBuilder } from './digest/build-digest';
 import { retrainModel } from './cli/retrain-command';
 import { runDigestJob } from './jobs/digest-job';
-import { runFetchCycle } from './jobs/fetch-run';
 import { startSchedule, type ScheduledJob } from './jobs/schedule';
 import { SingleFlight } from './jobs/single-flight';
 import type { ServiceMetrics } from './metrics/service-metrics';
@@ -21,21 +20,29 @@ export interface ServerJobs {
  * while the model, the fetch pipeline (fetch, parse, dedupe), the digest builder and node-cron load.
  * Wiring only, like server.ts.
  */
-export function startServerJobs(deps: {
+export async function startServerJobs(deps: {
   services: Services;
   newsletter: Newsletter;
   metrics: ServiceMetrics;
   selfOrigin: string;
   logger: Logger;
-}): ServerJobs {
+}): Promise<ServerJobs> {
   const { services, newsletter, metrics, selfOrigin, logger } = deps;
   const { config, feeds, stories, classifier } = services;
+  // Each step below is a few tens of milliseconds of synchronous work; requests that arrived in
+  // the meantime are answered between steps.
+  await nextTurn();
   // Now, so a model that can be neither loaded nor trained stops the start-up with its readable error.
   void classifier.model;
+  await nextTurn();
+  // The fetch pipeline (fetch, parse, dedupe) is the largest part of the code; it loads with the first run.
+  const fetchCycle = import('./jobs/fetch-run');
+  // A failure to load is reported by the run that needs it, not as an unhandled rejection.
+  fetchCycle.catch(() => undefined);
 
   const settings = fetchRunSettings(config, selfOrigin);
-  const fetchRun = new SingleFlight(() =>
-    runFetchCycle(activeSources(feeds), { feeds, stories, classify: classifier.classify, settings, logger }),
+  const fetchRun = new SingleFlight(async () =>
+    (await fetchCycle).runFetchCycle(activeSources(feeds), { feeds, stories, classify: classifier.classify, settings, logger }),
   );
   const triggerFetch = async () => {
     const summary = await fetchRun.trigger();
@@ -62,4 +69,9 @@ export function startServerJobs(deps: {
     });
   }
   return { stopSchedule: () => schedule.stop(), fetchIdle: () => fetchRun.idle() };
+}
+
+/** Lets the event loop answer pending requests before the next step. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

@@ -32,7 +32,7 @@ async function main(): Promise<void> {
 
   // What the first responses do not need is imported now, while they are answered.
   const { startServerJobs } = await import('./server-jobs');
-  const jobs = startServerJobs({ services, newsletter, metrics, selfOrigin, logger });
+  const jobs = await startServerJobs({ services, newsletter, metrics, selfOrigin, logger });
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -1,11 +1,13 @@
 /**
- * `npm start` runs the compiled JavaScript on plain node. This builds it the way `npm run build` does
- * (into a private folder, so a developer's own dist/ is left alone), starts the compiled server on
- * 127.0.0.1 with the offline demo feeds and checks that it serves them: a module specifier that only
- * resolves under tsx, or a file missing from the build, fails here rather than on a user's machine.
+ * `npm start` runs the compiled, bundled JavaScript on plain node. This builds it the way `npm run build`
+ * does (tsc, tsc-alias, then scripts/bundle.mjs, into a private folder, so a developer's own dist/ is
+ * left alone), starts the bundled server on 127.0.0.1 with the offline demo feeds and checks that it
+ * serves them, and that what it loads only when first used (the fetch pipeline after listen, nodemailer
+ * with the first mail, prom-client's /metrics) works from the bundle too: a module specifier that only
+ * resolves under tsx, or a file or chunk missing from the build, fails here rather than on a user's machine.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +30,19 @@ function get(url: string): Promise<{ status: number; body: string }> {
   });
 }
 
+function post(url: string, form: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    request(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    })
+      .on('error', reject)
+      .end(form);
+  });
+}
+
 describe('production runtime (compiled JavaScript on plain node)', () => {
   let work: string;
   let outDir: string;
@@ -43,6 +58,7 @@ describe('production runtime (compiled JavaScript on plain node)', () => {
       cwd: repoRoot,
       stdio: 'pipe',
     });
+    execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'bundle.mjs'), outDir], { cwd: repoRoot, stdio: 'pipe' });
   }, 120_000);
 
   afterAll(() => {
@@ -59,12 +75,14 @@ describe('production runtime (compiled JavaScript on plain node)', () => {
         database: { path: path.join(work, 'feeds.db') },
         classifier: { modelPath: path.join(work, 'model.json'), corpusDir: path.join(repoRoot, 'data', 'corpus') },
         demoDir: path.join(work, 'demo'),
+        newsletter: { outboxDir: path.join(work, 'outbox') },
         feeds: [{ id: 'demo-framewire', name: 'FrameWire (offline demo)', url: '/demo/framewire.rss' }],
       }),
     );
-    server = spawn(process.execPath, [path.join(outDir, 'server.js')], {
+    const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', FEEDS_CONFIG: configFile };
+    server = spawn(process.execPath, [path.join(outDir, 'bundle', 'server.js')], {
       cwd: repoRoot,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', FEEDS_CONFIG: configFile, PORT: String(await freePort()) },
+      env: { ...env, PORT: String(await freePort()) },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let log = '';
@@ -97,6 +115,24 @@ describe('production runtime (compiled JavaScript on plain node)', () => {
     }
     expect(feed.status).toBe(200);
     expect(feed.body).toContain('<item>');
+
+    // A sign-up sends the confirmation mail: nodemailer is loaded for it, and writes the .eml outbox.
+    const signup = await post(`${origin}/newsletter/subscribe`, 'email=reader%40example.org');
+    expect(signup.status).toBe(202);
+    const outbox = path.join(work, 'outbox');
+    const mailDeadline = Date.now() + 15_000;
+    const mails = () => (existsSync(outbox) ? readdirSync(outbox).filter((name) => name.endsWith('.eml')) : []);
+    while (mails().length === 0 && Date.now() < mailDeadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(mails()).toHaveLength(1);
+    expect(readFileSync(path.join(outbox, mails()[0]), 'utf8')).toMatch(/^To: reader@example\.org/m);
+
+    const metrics = await get(`${origin}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(metrics.body).toContain('http_requests_total');
+
+    // The CLI bundle, next to the running server, reads the same store.
+    const health = execFileSync(process.execPath, [path.join(outDir, 'bundle', 'cli.js'), 'health'], { cwd: repoRoot, env, encoding: 'utf8' });
+    expect(health).toMatch(/demo-framewire\s+\d+ items\s+ok /);
     expect(log).not.toMatch(/ERR_MODULE_NOT_FOUND|ERR_UNSUPPORTED_DIR_IMPORT/);
   }, 60_000);
 });
