@@ -3,10 +3,13 @@
  * the resident memory of the whole process tree `npm start` creates (npm, the shell, node) once the
  * offline demo fetch has finished and the service is idle.
  *
- * Runs the real `npm start` in a temp folder's config (the three offline demo feeds, its own database
- * and a model trained beforehand, so the figure is a normal restart, not the one-off first training).
- * `npm run bench:startup` prints the figures; run.ts includes them in the main table.
- * STARTUP_COMMAND overrides the command (e.g. "npx tsx src/server.ts" to compare with the old runtime).
+ * Runs the real `npm start` in a temp folder's config (the offline demo feeds, its own database
+ * and a model trained beforehand, so the figure is a normal restart, not the one-off first training),
+ * interleaved with the service's node process alone (bundled, as `npm start` runs it) and the unbundled
+ * tsc output that `npm start` ran before (`node dist/server.js`), and prints the medians side by side.
+ * Besides the resident set (RSS, what the target counts), each process's proportional set (PSS) is
+ * printed: npm and node map the same node binary, and RSS counts those shared pages once per process.
+ * STARTUP_COMMAND measures a single other command (e.g. "npx tsx src/server.ts").
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,8 +25,18 @@ export interface StartupFigures {
   firstResponseSeconds: number;
   /** Sum of VmRSS over the process tree after the demo fetch, idle. */
   idleTreeRssBytes: number;
+  /** Sum of the proportional set size (shared pages divided among the processes mapping them). */
+  idleTreePssBytes: number;
   /** The same, per process: "npm 52 MB", ... */
-  perProcess: { name: string; rssBytes: number }[];
+  perProcess: ProcessMemory[];
+}
+
+interface ProcessMemory {
+  name: string;
+  rssBytes: number;
+  /** RSS backed by files (the node binary, shared libraries): mostly the same pages in every node process. */
+  rssFileBytes: number;
+  pssBytes: number;
 }
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -42,7 +55,7 @@ function get(url: string): Promise<{ status: number; body: string }> {
 }
 
 /** Linux only: every descendant of `rootPid` (inclusive) with its name and VmRSS. */
-function processTree(rootPid: number): { pid: number; name: string; rssBytes: number }[] {
+function processTree(rootPid: number): ({ pid: number } & ProcessMemory)[] {
   const parents = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^[0-9]+$/.test(entry)) continue;
@@ -63,8 +76,9 @@ function processTree(rootPid: number): { pid: number; name: string; rssBytes: nu
     try {
       const status = readFileSync(`/proc/${pid}/status`, 'utf8');
       const name = /^Name:\s+(.*)$/m.exec(status)?.[1] ?? '?';
-      const rssKb = Number(/^VmRSS:\s+([0-9]+) kB$/m.exec(status)?.[1] ?? 0);
-      return [{ pid, name, rssBytes: rssKb * 1024 }];
+      const kb = (text: string, field: string) => Number(new RegExp(`^${field}:\\s+([0-9]+) kB$`, 'm').exec(text)?.[1] ?? 0) * 1024;
+      const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+      return [{ pid, name, rssBytes: kb(status, 'VmRSS'), rssFileBytes: kb(status, 'RssFile'), pssBytes: kb(rollup, 'Pss') }];
     } catch {
       return [];
     }
@@ -147,7 +161,8 @@ export async function runStartupBench(command = process.env.STARTUP_COMMAND ?? '
         command,
         firstResponseSeconds,
         idleTreeRssBytes: tree.reduce((sum, proc) => sum + proc.rssBytes, 0),
-        perProcess: tree.map(({ name, rssBytes }) => ({ name, rssBytes })),
+        idleTreePssBytes: tree.reduce((sum, proc) => sum + proc.pssBytes, 0),
+        perProcess: tree.map(({ pid: _pid, ...memory }) => memory),
       };
     } finally {
       await stop(child);
@@ -157,42 +172,49 @@ export async function runStartupBench(command = process.env.STARTUP_COMMAND ?? '
   }
 }
 
-/** What `npm start` ran before the compiled build: npm, then tsx compiling the TypeScript on the fly. */
-export const TSX_START_COMMAND = 'npm exec -- tsx --max-old-space-size=512 src/server.ts';
+/** The service's node process alone, as `npm start` runs it (no npm, no shell). */
+export const NODE_ONLY_COMMAND = 'node --max-old-space-size=512 --max-semi-space-size=1 dist/bundle/server.js';
+/** What `npm start` ran before the bundle, without npm: tsc's output, one file per module. */
+export const UNBUNDLED_COMMAND = 'node --max-old-space-size=512 dist/server.js';
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-/** Both runtimes alternately, `rounds` times each (the machine is shared: medians of interleaved runs). */
-export async function compareStartup(rounds = 3): Promise<{ compiled: StartupFigures; tsx: StartupFigures }> {
-  const runs: { compiled: StartupFigures[]; tsx: StartupFigures[] } = { compiled: [], tsx: [] };
+/** Each command in turn, `rounds` times (the machine is shared: medians of interleaved runs). */
+export async function compareStartup(commands: string[], rounds = 3): Promise<StartupFigures[]> {
+  const runs = commands.map(() => [] as StartupFigures[]);
   for (let i = 0; i < rounds; i++) {
-    runs.compiled.push(await runStartupBench('npm start'));
-    runs.tsx.push(await runStartupBench(TSX_START_COMMAND));
+    for (const [index, command] of commands.entries()) runs[index].push(await runStartupBench(command));
   }
-  const pick = (list: StartupFigures[]): StartupFigures => {
+  return runs.map((list) => {
     const time = median(list.map((f) => f.firstResponseSeconds));
     const rss = median(list.map((f) => f.idleTreeRssBytes));
     const representative = list.find((f) => f.idleTreeRssBytes === rss) ?? list[0];
     return { ...representative, firstResponseSeconds: time };
-  };
-  return { compiled: pick(runs.compiled), tsx: pick(runs.tsx) };
+  });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
-  const line = (f: StartupFigures) =>
-    `${f.command.padEnd(58)} first response ${f.firstResponseSeconds.toFixed(2)} s; idle tree ${mb(f.idleTreeRssBytes)} ` +
-    `(${f.perProcess.map((p) => `${p.name} ${mb(p.rssBytes)}`).join(', ')})\n`;
+  const { loadavg } = await import('node:os');
+  const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)}`;
+  const line = (f: StartupFigures, what: string) =>
+    `${what.padEnd(44)} ${f.firstResponseSeconds.toFixed(2)} s    RSS ${mb(f.idleTreeRssBytes)} MiB (PSS ${mb(f.idleTreePssBytes)})   ` +
+    f.perProcess.map((p) => `${p.name} ${mb(p.rssBytes)} [file-backed ${mb(p.rssFileBytes)}, PSS ${mb(p.pssBytes)}]`).join(', ') +
+    '\n';
   if (process.env.STARTUP_COMMAND) {
-    process.stdout.write(line(await runStartupBench()));
+    process.stdout.write(line(await runStartupBench(), process.env.STARTUP_COMMAND));
   } else {
-    const { compiled, tsx } = await compareStartup();
-    process.stdout.write(`median of 3 interleaved runs each, load average ${(await import('node:os')).loadavg()[0].toFixed(1)}\n`);
-    process.stdout.write(line(compiled));
-    process.stdout.write(line(tsx));
+    const loadBefore = loadavg()[0];
+    const [npmStart, nodeOnly, unbundled] = await compareStartup(['npm start', NODE_ONLY_COMMAND, UNBUNDLED_COMMAND]);
     process.stdout.write(
-      `compiled vs tsx: ${(compiled.firstResponseSeconds / tsx.firstResponseSeconds * 100).toFixed(0)}% of the start-up time, ` +
-        `${(compiled.idleTreeRssBytes / tsx.idleTreeRssBytes * 100).toFixed(0)}% of the memory\n`,
+      `Start-up: median of 3 interleaved runs each; load average (1 min) ${loadBefore.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end\n` +
+        `${'command'.padEnd(44)} first response    idle memory after the demo fetch (MiB)\n`,
+    );
+    process.stdout.write(line(npmStart, '`npm start` (target: <= 0.6 s, <= 120 MiB)'));
+    process.stdout.write(line(nodeOnly, 'its node process alone (bundle)'));
+    process.stdout.write(line(unbundled, 'before: node dist/server.js (unbundled)'));
+    process.stdout.write(
+      `node process, bundle vs unbundled: ${((nodeOnly.firstResponseSeconds / unbundled.firstResponseSeconds) * 100).toFixed(0)}% of the start-up time, ` +
+        `${((nodeOnly.idleTreeRssBytes / unbundled.idleTreeRssBytes) * 100).toFixed(0)}% of the RSS\n`,
     );
   }
 }
