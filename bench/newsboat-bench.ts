@@ -2,7 +2,7 @@
  * Section 5: ingest end to end against newsboat, process start included.
  *
  * The same 200 fixture feeds (served by the orchestrator's fixture server) are fetched into a fresh
- * store by `node dist/cli.js fetch-now --force` (what `npm run cli -- fetch-now --force` runs, without
+ * store by `node dist/bundle/cli.js fetch-now --force` (what `npm run cli -- fetch-now --force` runs, without
  * npm's own start) and by `newsboat -x reload` (a C++ reader that parses and stores into SQLite), both
  * with 4 feeds in flight, alternately, three times each on fresh stores; the medians are compared.
  * Skipped when newsboat is not installed (`apt-get install -y newsboat`) or dist/ is not built.
@@ -56,7 +56,7 @@ export function runNewsboatBench(opts: {
 }): NewsboatFigures {
   const newsboat = spawnSync('newsboat', ['-v'], { encoding: 'utf8' });
   if (newsboat.error || newsboat.status !== 0) return { ran: false, reason: 'newsboat not installed (apt-get install -y newsboat)' };
-  const cliEntry = path.join(repoRoot, 'dist', 'cli.js');
+  const cliEntry = path.join(repoRoot, 'dist', 'bundle', 'cli.js');
   if (!existsSync(cliEntry)) return { ran: false, reason: 'dist/ not built (npm run build)' };
 
   const dir = path.join(opts.workDir, 'vs-newsboat');
