@@ -57,6 +57,20 @@ describe('feed dates', () => {
     expect(result.items.map((item) => [item.publishedAt, item.hasFeedDate])).toEqual([[fetchedAt.toISOString(), false]]);
   });
 
+  it('reads atom:published and atom:updated inside RSS items', async () => {
+    const rss = `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel><title>Render Notes</title><link>https://render-notes.example/</link>
+<item><title>Seedance 2.0 tops the video arena for a week</title><link>https://render-notes.example/seedance-2</link><atom:published>2026-05-04T07:15:00Z</atom:published><atom:updated>2026-05-05T09:00:00Z</atom:updated></item>
+<item><title>Correction: Krea's canvas pricing</title><link>https://render-notes.example/krea-pricing</link><atom:updated>2026-05-03T18:40:00+02:00</atom:updated></item>
+</channel></rss>`;
+    const result = await parseFeedDocument(rss, feed, fetchedAt, feed.url);
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.items.map((item) => [item.publishedAt, item.hasFeedDate])).toEqual([
+      ['2026-05-04T07:15:00.000Z', true],
+      ['2026-05-03T16:40:00.000Z', true],
+    ]);
+  });
+
   it('reads Atom 0.3 issued/modified and dcterms dates', async () => {
     const atom03 = `<?xml version="1.0"?><feed version="0.3" xmlns="http://purl.org/atom/ns#"><title>Old Atom</title>
 <entry><title>Stable Video 4D ships</title><link rel="alternate" type="text/html" href="https://old-atom.example/sv4d"/><id>tag:old-atom.example,2026:sv4d</id>

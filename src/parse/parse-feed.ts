@@ -65,6 +65,9 @@ const CUSTOM_ITEM_FIELDS = [
   ['dcterms:issued', 'dctermsIssued'],
   ['dcterms:created', 'dctermsCreated'],
   ['dcterms:modified', 'dctermsModified'],
+  // Atom dates inside RSS items (atom:published / atom:updated), as some generators add them.
+  ['atom:published', 'atomNsPublished'],
+  ['atom:updated', 'atomNsUpdated'],
   ['media:description', 'mediaDescription'],
   ['media:group', 'mediaGroup'],
   // Lead-image candidates (see xml-lead-image.ts); every element, with its attributes.
@@ -246,7 +249,7 @@ function normalizeItem(item: RawItem, feed: FeedSource, fetchedAt: Date, documen
   // Not rss-parser's isoDate: it is pubDate (or dc:date) read by Date alone, which makes dates out of garbled text.
   const { publishedAt, hasFeedDate } = chooseItemDate(
     [
-      item.pubDate, item.dcDate, item.atomPublished, item.atomUpdated,
+      item.pubDate, item.dcDate, item.atomPublished, item.atomUpdated, item.atomNsPublished, item.atomNsUpdated,
       item.atomIssued, item.dctermsIssued, item.atomCreated, item.dctermsCreated, item.atomModified, item.dctermsModified,
     ].map(textOf),
     fetchedAt,
