@@ -22,6 +22,19 @@ const htmlFragmentToText = compile({
   ],
 });
 
+/**
+ * A skipped element that is not void in HTML, written self-closed as XHTML does (`<video …/>`):
+ * HTML parsing ignores the '/', so the element would stay open and take every later word with it.
+ * The attribute run stops at '<' and '>', so each match scans one tag.
+ */
+const SELF_CLOSED_SKIPPED = /<(video|audio|iframe|svg|object|picture|script|style|noscript|form)(\s[^<>]*)?\/>/gi;
+
+/** `html` with self-closed skipped elements closed the HTML way; `html` itself when it has none. */
+function closeSelfClosedSkipped(html: string): string {
+  if (!html.includes('/>')) return html;
+  return html.replace(SELF_CLOSED_SKIPPED, (_, name: string, attributes: string | undefined) => `<${name}${attributes ?? ''}></${name}>`);
+}
+
 /** Longest HTML input worth converting; only the first few hundred characters of text are kept. */
 const MAX_HTML_INPUT = 40_000;
 
@@ -43,13 +56,13 @@ export function collapseWhitespace(text: string): string {
  */
 export function htmlToPlainText(html: string): string {
   if (!/[<&]/.test(html)) return collapseWhitespace(html);
-  const input = html.slice(0, MAX_HTML_INPUT);
+  const input = closeSelfClosedSkipped(html.slice(0, MAX_HTML_INPUT));
   return collapseWhitespace(simpleHtmlToText(input) ?? htmlFragmentToText(input));
 }
 
 /** htmlToPlainText without the shortcuts: always the full html-to-text conversion. The reference the shortcuts must match. */
 export function htmlToPlainTextByConverter(html: string): string {
-  return collapseWhitespace(htmlFragmentToText(html.slice(0, MAX_HTML_INPUT)));
+  return collapseWhitespace(htmlFragmentToText(closeSelfClosedSkipped(html.slice(0, MAX_HTML_INPUT))));
 }
 
 /** Cuts text to at most maxChars, on a word boundary when one is near, ending with an ellipsis. */
