@@ -292,6 +292,17 @@ function compareClause(
     if (!/\.(?:jpe?g|png|gif|webp)$/i.test(expected) && !/type=["']image\//.test(firstEntryXml(xml))) return;
     [field, expectedText, ours, same] = ['lead image (enclosure)', expected, (i) => i.imageUrl ?? '(none)', sameUrl];
   }
+  // An <img> in the expected HTML of the item's body is what our lead image reads last.
+  const body = (head === 'summary' || head === 'description') && fieldPath.length === 1 ? expected : head === 'content' && sub === 'value' ? expected : null;
+  const img = typeof body === 'string' ? /<img\b[^>]*\bsrc="(https?:[^"]+)"/i.exec(body) : null;
+  if (img) {
+    const imageName = `${group} lead image (<img> in the HTML)`;
+    if (!item) tally.skip(imageName);
+    else {
+      const src = img[1].replace(/&amp;/g, '&');
+      tally.record(imageName, sameUrl(src, item.imageUrl ?? '(none)'), { file, expected: `${key} has <img src="${src}">`, ours: item.imageUrl ?? '(none)' });
+    }
+  }
   if (field === null) return;
   const name = `${group} ${field}`;
   if (!item) return tally.skip(name);
