@@ -24,6 +24,7 @@ import { loadEventScorer } from '../dedupe/event-scorer-file';
 import { hydrateStories, type StoryRow } from './story-rows';
 import { writeTransaction } from './write-transaction';
 import { noteLocalWrite } from './data-version';
+import { ANCHOR_STEP, PublishedPageAnchors } from './published-page-anchors';
 
 export interface IngestCandidate {
   item: NormalizedItem;
@@ -144,6 +145,17 @@ export class StoriesRepository implements PublishedStoryReader {
     this.ingestStatements = this.createIngestStatements();
     this.republishStory = db.prepare(`UPDATE stories SET published = ${PUBLISHED_EXPRESSION} WHERE id = @storyId AND merged_into IS NULL`);
     this.publicationStateQuery = db.prepare('SELECT version, last_modified FROM publication_state WHERE singleton = 1');
+    this.pageAnchors = new PublishedPageAnchors(db);
+    this.deepPageQueries = {
+      all: db.prepare(
+        `SELECT * FROM stories WHERE published = 1 AND (published_at, id) <= (?, ?)
+         ORDER BY published_at DESC, id DESC LIMIT ? OFFSET ?`,
+      ),
+      label: db.prepare(
+        `SELECT * FROM stories WHERE published = 1 AND label = ? AND (published_at, id) <= (?, ?)
+         ORDER BY published_at DESC, id DESC LIMIT ? OFFSET ?`,
+      ),
+    };
   }
 
   /** Re-applies the curation policy to every story, e.g. after the threshold changed in config. */
@@ -307,6 +319,7 @@ export class StoriesRepository implements PublishedStoryReader {
   }
 
   listPublishedStories(query: PublishedFeedQuery): Story[] {
+    if (query.offset >= ANCHOR_STEP) return this.listDeepPage(query);
     const rows = (
       query.category === 'all'
         ? this.db
@@ -323,6 +336,27 @@ export class StoriesRepository implements PublishedStoryReader {
     ) as StoryRow[];
     return hydrateStories(this.db, rows);
   }
+
+  /** A page far down the feed, read from the nearest anchor before it (published-page-anchors.ts). */
+  private listDeepPage(query: PublishedFeedQuery): Story[] {
+    // One read transaction: the anchors, made for this version, and the page see the same data.
+    const rows = this.db.transaction(() => {
+      const { version } = this.publicationState();
+      const anchor = this.pageAnchors.anchorBefore(query.category, version, query.offset);
+      if (anchor === null) return [];
+      const skip = query.offset - anchor.position;
+      return (
+        query.category === 'all'
+          ? this.deepPageQueries.all.all(anchor.publishedAt, anchor.id, query.limit, skip)
+          : this.deepPageQueries.label.all(query.category, anchor.publishedAt, anchor.id, query.limit, skip)
+      ) as StoryRow[];
+    })();
+    return hydrateStories(this.db, rows);
+  }
+
+  private readonly pageAnchors: PublishedPageAnchors;
+  /** From an anchor (published_at, id) on, in the feeds' order; the anchor row itself is the first. */
+  private readonly deepPageQueries: { all: Database.Statement; label: Database.Statement };
 
   /** Read on every feed request (ETag check): prepared once. */
   private readonly publicationStateQuery: Database.Statement;
