@@ -147,7 +147,11 @@ function rows(f: BenchFigures): Row[] {
       target: `>= ${percent(TARGETS.storyVsFeed)}`,
       verdict: verdict(ratioStory >= TARGETS.storyVsFeed && serving.storyPages.expectedStatusShare === 1),
     },
-    info('   GET /feeds/all.rss?page=<random 1..1000> (uncached renders)', load(serving.randomPages)),
+    info('   GET /feeds/all.rss?page=<random 1..1000> (uncached renders), gzip', load(serving.randomPages)),
+    info(
+      '   random pages vs the cached feed (200 gzip)',
+      `${percent(serving.randomPages.requestsPerSecond / serving.feed200.requestsPerSecond)} (one render + one gzip per request vs none)`,
+    ),
     info('   GET /health', load(serving.health)),
     info('   bare Express route ("ok"), for comparison with earlier runs', load(serving.bare)),
     ...newsboatRows(f.newsboat),

@@ -173,7 +173,7 @@ export async function runStartupBench(command = process.env.STARTUP_COMMAND ?? '
 }
 
 /** The service's node process alone, as `npm start` runs it (no npm, no shell). */
-export const NODE_ONLY_COMMAND = 'node --max-old-space-size=512 --max-semi-space-size=1 dist/bundle/server.js';
+export const NODE_ONLY_COMMAND = 'node --max-old-space-size=512 dist/bundle/server.js';
 /** What `npm start` ran before the bundle, without npm: tsc's output, one file per module. */
 export const UNBUNDLED_COMMAND = 'node --max-old-space-size=512 dist/server.js';
 
