@@ -8,6 +8,7 @@ import { MB } from './memory-sampler';
 import type { NewsboatFigures } from './newsboat-bench';
 import type { ParseHostileFigures } from './parse-hostile-bench';
 import type { ServingFigures } from './serving-bench';
+import type { StartupFigures, StartupSection } from './startup-bench';
 
 export interface BenchFigures {
   plan: BenchPlan;
@@ -18,6 +19,7 @@ export interface BenchFigures {
   serving: ServingFigures;
   newsboat: NewsboatFigures;
   parseHostile: ParseHostileFigures;
+  startup: StartupSection;
   totalSeconds: number;
 }
 
@@ -41,6 +43,9 @@ export const TARGETS = {
   storyVsFeed: 0.5,
   /** Per-item dedupe cost at the largest store may be at most this multiple of the smallest's. */
   dedupeGrowthFactor: 2,
+  /** `npm start` to the first response, and the idle resident memory of its whole process tree. */
+  startupSeconds: 0.6,
+  startupTreeBytes: 120 * 1024 * 1024,
 };
 
 const integer = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -156,6 +161,30 @@ function rows(f: BenchFigures): Row[] {
     info('   bare Express route ("ok"), for comparison with earlier runs', load(serving.bare)),
     ...newsboatRows(f.newsboat),
     ...parseHostileRows(f.parseHostile),
+    ...startupRows(f.startup),
+  ];
+}
+
+/** `npm start` against its targets, next to its node process alone and the unbundled build. */
+function startupRows(s: StartupSection): Row[] {
+  if (!s.ran) return [info('7. Start-up (npm start)', `not run: ${s.reason}`)];
+  const mib = (bytes: number) => `${integer(bytes / 1024 / 1024)} MiB`;
+  const tree = (f: StartupFigures) => `${f.perProcess.map((p) => `${p.name} ${integer(p.rssBytes / 1024 / 1024)}`).join(', ')}; PSS ${mib(f.idleTreePssBytes)}`;
+  return [
+    {
+      figure: `7. npm start to the first response (restart over the demo feeds, median of ${s.rounds}, load ${decimal(s.loadAverage[0])}–${decimal(s.loadAverage[1])})`,
+      value: `${decimal(s.npmStart.firstResponseSeconds, 2)} s`,
+      target: `<= ${decimal(TARGETS.startupSeconds)} s`,
+      verdict: verdict(s.npmStart.firstResponseSeconds <= TARGETS.startupSeconds),
+    },
+    {
+      figure: '   idle RSS of its process tree after the demo fetch',
+      value: `${mib(s.npmStart.idleTreeRssBytes)} (${tree(s.npmStart)})`,
+      target: `<= ${mib(TARGETS.startupTreeBytes)}`,
+      verdict: verdict(s.npmStart.idleTreeRssBytes <= TARGETS.startupTreeBytes),
+    },
+    info('   its node process alone (dist/bundle/server.js)', `${decimal(s.nodeOnly.firstResponseSeconds, 2)} s, ${mib(s.nodeOnly.idleTreeRssBytes)}`),
+    info('   the same code unbundled (node dist/server.js)', `${decimal(s.unbundled.firstResponseSeconds, 2)} s, ${mib(s.unbundled.idleTreeRssBytes)}`),
   ];
 }
 

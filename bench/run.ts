@@ -26,6 +26,7 @@ import { describeMachine } from './machine';
 import { renderTable, type BenchFigures } from './report';
 import type { SectionReply, SectionRequest } from './section-child';
 import { runServingBench } from './serving-bench';
+import { runStartupSection } from './startup-bench';
 
 const FIXTURE_SEED = 20_261_124;
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
@@ -105,6 +106,9 @@ async function main(): Promise<void> {
     progress('6 parse: hostile documents next to ordinary feeds of the same size');
     const parseHostile = await runSection<ParseHostileFigures>({ section: 'parse-hostile' });
 
+    progress('7 start-up: npm start, its node process alone and the unbundled build, interleaved');
+    const startup = await runStartupSection(plan.quick ? 1 : 3);
+
     const figures: BenchFigures = {
       plan,
       machine,
@@ -114,6 +118,7 @@ async function main(): Promise<void> {
       serving,
       newsboat,
       parseHostile,
+      startup,
       totalSeconds: (performance.now() - started) / 1000,
     };
     const table = renderTable(figures);

@@ -12,7 +12,7 @@
  * STARTUP_COMMAND measures a single other command (e.g. "npx tsx src/server.ts").
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -191,6 +191,21 @@ export async function compareStartup(commands: string[], rounds = 3): Promise<St
     const representative = list.find((f) => f.idleTreeRssBytes === rss) ?? list[0];
     return { ...representative, firstResponseSeconds: time };
   });
+}
+
+export type StartupSection =
+  | { ran: true; rounds: number; npmStart: StartupFigures; nodeOnly: StartupFigures; unbundled: StartupFigures; loadAverage: [number, number] }
+  | { ran: false; reason: string };
+
+/** Section 7 of `npm run bench`: the three commands interleaved; skipped when dist/ is not built. */
+export async function runStartupSection(rounds: number): Promise<StartupSection> {
+  if (!existsSync(path.join(repoRoot, 'dist', 'bundle', 'server.js')) || !existsSync(path.join(repoRoot, 'dist', 'server.js'))) {
+    return { ran: false, reason: 'dist/ not built (npm run build)' };
+  }
+  const { loadavg } = await import('node:os');
+  const loadBefore = loadavg()[0];
+  const [npmStart, nodeOnly, unbundled] = await compareStartup(['npm start', NODE_ONLY_COMMAND, UNBUNDLED_COMMAND], rounds);
+  return { ran: true, rounds, npmStart, nodeOnly, unbundled, loadAverage: [loadBefore, loadavg()[0]] };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
