@@ -208,7 +208,12 @@ describe('review page in headless Chromium', () => {
 
     // Split the merged-in report back out with its button.
     const pixelpostItem = services.stories.getStory(target.id)!.outlets.find((outlet) => outlet.feedId === 'pixelpost')!.itemId!;
-    await Promise.all([page.waitForURL(/decided=/), page.click(`${card} button.split[value="${pixelpostItem}"]`)]);
+    // The page is already at a ?decided= URL (the merge), so wait for the split's own POST to be answered.
+    await Promise.all([
+      page.waitForResponse((response) => response.request().method() === 'POST' && /\/review\/stories\/\d+\/split$/.test(new URL(response.url()).pathname)),
+      page.click(`${card} button.split[value="${pixelpostItem}"]`),
+    ]);
+    await page.waitForLoadState();
     const after = services.stories.getStory(target.id)!;
     expect(after.outlets.map((outlet) => outlet.feedId)).toEqual(['modelbeat']);
     const splitId = all().find((story) => story.outlets.some((outlet) => outlet.itemId === pixelpostItem))!.id;
