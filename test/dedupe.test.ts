@@ -77,6 +77,12 @@ describe('what identifies an event in a report', () => {
     expect(terms.entities).not.toContain('chief');
     expect(terms.title).not.toContain('ai');
   });
+
+  it('takes the headline\'s first name as the subject of the news', () => {
+    expect(eventTerms('Kleiner Perkins leads $60 million bet on video app Captions', 'Kleiner Perkins led the round in Captions.').subject).toBe('kleiner');
+    expect(eventTerms('Captions raises $60 million led by Index Ventures', 'The video editing app Captions raised a Series C.').subject).toBe('captions');
+    expect(eventTerms('what a week for ai video', 'Nothing here is capitalised.').subject).toBeNull();
+  });
 });
 
 describe('the same-event index', () => {
@@ -99,6 +105,29 @@ describe('the same-event index', () => {
     expect(index.match(sameOutlet)).toBeNull();
     const otherVersion = doc(0, 'decoder', 'Google launches Veo 2 with native audio', 'Veo 2 from Google DeepMind generates 8-second 1080p clips with sound.', 3);
     expect(index.match(otherVersion)).toBeNull();
+  });
+
+  it('keeps one investor\'s rounds in two startups apart, but joins reports of one round that lead with the investor', () => {
+    const { index, doc } = setup();
+    index.add(
+      doc(1, 'techcrunch', 'Captions raises $60M Series C led by Kleiner Perkins', 'The AI video editing app Captions said on Tuesday it raised $60 million in a round led by Kleiner Perkins, with Index Ventures joining.', 1),
+    );
+    const otherStartup = doc(
+      0,
+      'venturebeat',
+      'Hedra raises $32M Series A led by Kleiner Perkins',
+      'Hedra, which animates talking characters from a photo, raised $32 million in a round led by Kleiner Perkins, with Index Ventures joining.',
+      3,
+    );
+    expect(index.match(otherStartup)).toBeNull();
+    const sameRound = doc(
+      0,
+      'axios',
+      'Kleiner Perkins leads $60 million bet on video app Captions',
+      'Kleiner Perkins led the $60 million Series C in Captions, the AI video editing app, the company said.',
+      3,
+    );
+    expect(index.match(sameRound)?.storyId).toBe(1);
   });
 
   it('forgets reports that leave the window', () => {

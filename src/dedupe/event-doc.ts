@@ -28,6 +28,9 @@ export interface EventDoc {
   /** The figures that are amounts of money ("$40m"), sorted: a different amount speaks against a match. */
   amounts: Int32Array;
   versions: string[];
+  /** The "e:" id of the headline's first name (see EventTerms.subject) and its stemmed word's id; -1 when none. */
+  subject: number;
+  subjectWord: number;
   /** The ids an inverted index files this item under: its names, figures, versions and rarest words. */
   keys: Int32Array;
 }
@@ -91,6 +94,7 @@ export function buildEventDoc(input: EventDocInput, stats: TermStats, learn = tr
   // so a headline word like "video" costs nothing in a busy window.
   const bodyKeys = [...new Set(bodyIds)].sort((a, b) => stats.idf(b) - stats.idf(a)).slice(0, MAX_BODY_KEYS);
   const keys = Int32Array.from(new Set([...entityIds, ...figureIds, ...versionIds, ...titleIds, ...bodyKeys]));
+  const subject = extracted.subject;
   return {
     storyId: input.storyId,
     feedId: input.feedId,
@@ -103,6 +107,8 @@ export function buildEventDoc(input: EventDocInput, stats: TermStats, learn = tr
     figures: Int32Array.from(new Set(figureIds)).sort(),
     amounts: Int32Array.from(new Set(extracted.figures.filter((figure) => figure.startsWith('$')).map((figure) => stats.id(`f:${figure}`)))).sort(),
     versions: extracted.versions,
+    subject: subject === null ? -1 : stats.id(`e:${subject}`),
+    subjectWord: subject === null || subject.includes(' ') ? -1 : stats.id(stemWord(subject)),
     keys,
   };
 }

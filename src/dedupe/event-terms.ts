@@ -24,6 +24,11 @@ export interface EventTerms {
   versions: string[];
   /** Words written in lower case mid-sentence: ordinary words, which a capital at a sentence start does not make a name. */
   lowercaseWords: string[];
+  /**
+   * The first name in the headline (else in the summary): who or what the news is about. Reports
+   * of one event share their subject; a funding round by one investor in two startups does not.
+   */
+  subject: string | null;
 }
 
 /** Whether a word has been seen written in lower case (an ordinary word) in earlier text. */
@@ -190,7 +195,7 @@ export function eventTerms(title: string, summary: string, ordinary: OrdinaryWor
   const body = summary.length > MAX_BODY_CHARS ? summary.slice(0, MAX_BODY_CHARS) : summary;
   const headline = section(title, true);
   const lede = section(BOILERPLATE_HINT.test(body) ? body.replace(BOILERPLATE, '') : body, false);
-  const terms: EventTerms = { title: [], body: [], entities: [], figures: [], versions: [], lowercaseWords: [] };
+  const terms: EventTerms = { title: [], body: [], entities: [], figures: [], versions: [], lowercaseWords: [], subject: null };
   // Names the body capitalizes mid-sentence tell which Title Case headline words are names; a word
   // capitalized every time it occurs, more than once, is a name even where it opens sentences
   // ("Runway raises..." / "Runway, the New York startup...").
@@ -204,6 +209,8 @@ export function eventTerms(title: string, summary: string, ordinary: OrdinaryWor
   for (const [word, count] of seen) if (count >= 2 && !CAPITALIZED_COMMON.has(word) && !STOP_WORDS.has(word)) bodyNames.add(word);
   read(headline, terms.title, terms, bodyNames, ordinary);
   read(lede, terms.body, terms, bodyNames, ordinary);
+  // Names are pushed as read, headline first; a two-word name always follows its single words.
+  terms.subject = terms.entities.length > 0 ? terms.entities[0] : null;
   for (const word of lede.words) if (!word.sentenceStart && /^[a-z\u00DF-\u00FF]+$/.test(word.text)) terms.lowercaseWords.push(word.lower);
   terms.lowercaseWords = unique(terms.lowercaseWords);
   terms.entities = unique(terms.entities);

@@ -24,6 +24,7 @@ export const FEATURE_NAMES = [
   'rare shared words',
   'rare shared words besides names',
   'shared name mass',
+  'shared subject',
 ] as const;
 
 /** A word at least this rare (IDF) counts as "rare". */
@@ -50,6 +51,20 @@ function hasId(sorted: Int32Array, id: number): boolean {
     else high = middle - 1;
   }
   return false;
+}
+
+/** Whether a report mentions a name, as a name or as a plain word. */
+function mentions(report: EventDoc, nameId: number, wordId: number): boolean {
+  return hasId(report.entities, nameId) || (wordId >= 0 && hasId(report.text.ids, wordId));
+}
+
+/**
+ * 1 when either report's subject (its headline's first name) appears in the other, 0 when neither
+ * does, 0.5 when one of them names no subject.
+ */
+function sharedSubject(a: EventDoc, b: EventDoc): number {
+  if (a.subject < 0 || b.subject < 0) return 0.5;
+  return mentions(b, a.subject, a.subjectWord) || mentions(a, b.subject, b.subjectWord) ? 1 : 0;
 }
 
 /**
@@ -111,6 +126,7 @@ function pairEvidence(doc: EventDoc, member: EventDoc, terms: TermLookup): numbe
     Math.min(rareBesidesNames, 3) / 3,
     // A company's name alone (IDF ~4-6) is weak evidence; a product, a person and a place add up.
     Math.min(foundMass, 20) / 20,
+    sharedSubject(doc, member),
   ];
 }
 
@@ -163,10 +179,15 @@ export class StoryProfile {
   }
 
   /**
-   * True when the report names a version of something the story names only in other versions
-   * ("Veo 2" against a "Veo 3" story): a different release, whatever else they share.
+   * True when the report cannot be news of the story's event, whatever else they share: it names
+   * a version of something the story names only in other versions ("Veo 2" against a "Veo 3"
+   * story: a different release), or a different amount about a different subject.
    */
   conflictsWith(doc: EventDoc): boolean {
+    return this.versionConflict(doc) || this.amountConflict(doc);
+  }
+
+  private versionConflict(doc: EventDoc): boolean {
     let conflict = false;
     for (const version of doc.versions) {
       const [name, number] = versionParts(version);
@@ -176,6 +197,21 @@ export class StoryProfile {
       conflict = true;
     }
     return conflict;
+  }
+
+  /**
+   * True when the report raises (or pays, or is fined) an amount the story's latest reports never
+   * mention, about a subject they never name, nor it theirs: one investor's rounds in two startups
+   * the same week, or two companies' fines, are two events however alike they are worded.
+   */
+  private amountConflict(doc: EventDoc): boolean {
+    if (doc.amounts.length === 0 || doc.subject < 0) return false;
+    for (let m = Math.max(0, this.members.length - MAX_COMPARED_MEMBERS); m < this.members.length; m += 1) {
+      const member = this.members[m];
+      if (member.amounts.length === 0 || member.subject < 0 || sharedSubject(doc, member) > 0) return false;
+      for (const id of doc.amounts) if (hasId(member.amounts, id)) return false;
+    }
+    return true;
   }
 
   /**
