@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { canonicalizeParsedUrl, canonicalizeUrl, canonicalizeUrlByLibrary } from '../src/dedupe/canonical-url';
 import { buildEventDoc, type EventDoc } from '../src/dedupe/event-doc';
 import { EventIndex } from '../src/dedupe/event-index';
-import { eventTerms } from '../src/dedupe/event-terms';
+import { eventTerms, rawWords } from '../src/dedupe/event-terms';
+import { readCorpusExamples } from '../src/classify/corpus';
 import { loadEventScorer } from '../src/dedupe/event-scorer-file';
 import { TermStats } from '../src/dedupe/term-stats';
 
@@ -76,6 +77,38 @@ describe('what identifies an event in a report', () => {
     // Capitalised in the Title Case headline only: not a name.
     expect(terms.entities).not.toContain('chief');
     expect(terms.title).not.toContain('ai');
+  });
+
+  it('splits words and sentences exactly as the pattern it hand-codes (on corpus and fuzzed text)', () => {
+    // The pattern the scanner implements: a word starts with a Latin letter, digit or currency sign.
+    const WORD = /[A-Za-z0-9\u00C0-\u024F$€£][A-Za-z0-9\u00C0-\u024F'’.\-$%€£]*/g;
+    const reference = (text: string) => {
+      const words: { text: string; sentenceStart: boolean }[] = [];
+      let lastEnd = 0;
+      for (const match of text.matchAll(WORD)) {
+        const token = match[0].replace(/[.'’\-]+$/, '').replace(/['’][sS]$/, '');
+        if (token === '') continue;
+        const gap = text.slice(lastEnd, match.index);
+        const previous = text.charAt(lastEnd - 1);
+        const sentenceStart =
+          words.length === 0 || /[:!?]/.test(gap) || (/\s/.test(gap) && previous === '.') || /^\s*[-–—|]\s*$/.test(gap);
+        lastEnd = match.index + match[0].length;
+        words.push({ text: token, sentenceStart });
+      }
+      return words;
+    };
+    const pieces = ['Veo', '3', '$40', "'s", '’', '.', ' ', '  ', '-', ':', '!', '—', '|', 'É', 'GPT-4o', '10-second', '\u00A0', '\n', '%', '£3bn', 'Ω', '2,000', 'U.S.', "Runway's.", "HEYGEN'S", "it’s-"];
+    let seed = 11;
+    const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const texts = readCorpusExamples('data/corpus').map((example) => `${example.title} ${example.summary}`);
+    for (let i = 0; i < 3000; i += 1) {
+      let text = '';
+      for (let k = 0; k < 25; k += 1) text += pieces[Math.floor(random() * pieces.length)] + (random() < 0.5 ? ' ' : '');
+      texts.push(text);
+    }
+    for (const text of texts) {
+      expect(rawWords(text).map(({ text: word, sentenceStart }) => ({ text: word, sentenceStart }))).toEqual(reference(text));
+    }
   });
 
   it('takes the headline\'s first name as the subject of the news', () => {

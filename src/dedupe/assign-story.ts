@@ -7,8 +7,8 @@ export interface StoryLookup {
   itemExists(feedId: string, guid: string): boolean;
   /** The story holding an item with this canonical URL, or null. */
   storyByCanonicalUrl(canonicalUrl: string): number | null;
-  /** Feeds that already reported a story. */
-  feedsOfStory(storyId: number): readonly string[];
+  /** Whether a feed already reported a story. */
+  storyHasFeed(storyId: number, feedId: string): boolean;
   /** The item's event vectors; counts its words into the rarity weights (once per stored item). */
   eventDoc(item: NormalizedItem): EventDoc;
   /** The recent story this item most probably reports, from another outlet (see dedupe/event-index.ts). */
@@ -34,7 +34,7 @@ export function assignStory(item: NormalizedItem, lookup: StoryLookup): StoryAss
   let urlStory: number | null = null;
   if (item.canonicalUrl) {
     urlStory = lookup.storyByCanonicalUrl(item.canonicalUrl);
-    if (urlStory !== null && lookup.feedsOfStory(urlStory).includes(item.feedId)) {
+    if (urlStory !== null && lookup.storyHasFeed(urlStory, item.feedId)) {
       return { kind: 'already-stored', reason: 'url' };
     }
   }
@@ -42,7 +42,7 @@ export function assignStory(item: NormalizedItem, lookup: StoryLookup): StoryAss
   if (urlStory !== null) return { kind: 'join', storyId: urlStory, reason: 'url', similarity: 1, evidence };
   const match = lookup.sameEvent(evidence);
   // The index knows the feeds of the items it holds; the store knows them all (older ones may be evicted).
-  if (match && !lookup.feedsOfStory(match.storyId).includes(item.feedId)) {
+  if (match && !lookup.storyHasFeed(match.storyId, item.feedId)) {
     return { kind: 'join', storyId: match.storyId, reason: 'event', similarity: match.probability, evidence };
   }
   return { kind: 'new', evidence };

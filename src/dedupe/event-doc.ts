@@ -2,7 +2,7 @@
  * One item as same-event matching sees it: TF-IDF vectors of its whole text and of its headline,
  * and the ids of its names, figures and versioned names, weighted by rarity at the time it arrived.
  */
-import { eventTerms, stemWord, type EventTerms } from './event-terms';
+import { eventTerms, type EventTerms } from './event-terms';
 import type { TermStats } from './term-stats';
 
 /** Term ids in increasing order with their L2-normalized weights. */
@@ -19,7 +19,7 @@ export interface EventDoc {
   /** Headline words counted twice, plus the summary's words. */
   text: SparseVector;
   headline: SparseVector;
-  /** Ids of names ("e:"), figures ("f:") and versions ("v:"), each sorted, with the IDF of each name. */
+  /** Ids of names and figures (see TermStats), each sorted, with the IDF of each name. */
   entities: Int32Array;
   entityIdf: Float32Array;
   /** For each name, the id of its word as the text vectors spell it (stemmed), or -1 for a two-word name. */
@@ -28,6 +28,8 @@ export interface EventDoc {
   /** The figures that are amounts of money ("$40m"), sorted: a different amount speaks against a match. */
   amounts: Int32Array;
   versions: string[];
+  /** Each version split into what it versions and its number: "stable diffusion 3.5" -> ["stable diffusion", "3.5"]. */
+  versionParts: [name: string, number: string][];
   /** The "e:" id of the headline's first name (see EventTerms.subject) and its stemmed word's id; -1 when none. */
   subject: number;
   subjectWord: number;
@@ -38,12 +40,46 @@ export interface EventDoc {
 /** At most this many summary words (the rarest) become index keys; names, figures, versions and headline words always do. */
 const MAX_BODY_KEYS = 6;
 
-function vector(counts: Map<number, number>, stats: TermStats): SparseVector {
-  const ids = Int32Array.from(counts.keys()).sort();
+/**
+ * Scratch space for building one document, indexed by term id: how often the term occurs, and
+ * which build last saw it (so each array needs no clearing). Grown with the vocabulary.
+ */
+let termCounts = new Float64Array(4096);
+let seenInBuild = new Int32Array(4096);
+let buildSerial = 0;
+
+function reserve(id: number): void {
+  if (id < termCounts.length) return;
+  let size = termCounts.length;
+  while (size <= id) size *= 2;
+  const counts = new Float64Array(size);
+  counts.set(termCounts);
+  termCounts = counts;
+  const seen = new Int32Array(size);
+  seen.set(seenInBuild);
+  seenInBuild = seen;
+}
+
+/** Adds `times` occurrences of each id to the scratch counts; returns the ids first seen in this build. */
+function count(ids: readonly number[], times: number, firstSeen: number[]): void {
+  for (const id of ids) {
+    reserve(id);
+    if (seenInBuild[id] !== buildSerial) {
+      seenInBuild[id] = buildSerial;
+      termCounts[id] = 0;
+      firstSeen.push(id);
+    }
+    termCounts[id] += times;
+  }
+}
+
+/** The L2-normalized TF-IDF vector of the counted ids. */
+function vector(distinctIds: readonly number[], stats: TermStats): SparseVector {
+  const ids = Int32Array.from(distinctIds).sort();
   const weights = new Float32Array(ids.length);
   let norm = 0;
   for (let i = 0; i < ids.length; i += 1) {
-    const weight = (1 + Math.log(counts.get(ids[i])!)) * stats.idf(ids[i]);
+    const weight = (1 + Math.log(termCounts[ids[i]])) * stats.idf(ids[i]);
     weights[i] = weight;
     norm += weight * weight;
   }
@@ -52,8 +88,11 @@ function vector(counts: Map<number, number>, stats: TermStats): SparseVector {
   return { ids, weights };
 }
 
-function count(into: Map<number, number>, ids: readonly number[], times: number): void {
-  for (const id of ids) into.set(id, (into.get(id) ?? 0) + times);
+/** The ids ordered rarest first (by IDF now); equally rare ones keep their order. */
+function rarestFirst(ids: readonly number[], stats: TermStats): number[] {
+  const idf = ids.map((id) => stats.idf(id));
+  const order = ids.map((_, i) => i).sort((a, b) => idf[b] - idf[a]);
+  return order.map((i) => ids[i]);
 }
 
 export interface EventDocInput {
@@ -64,6 +103,12 @@ export interface EventDocInput {
   publishedAt: string;
 }
 
+function idsOf(terms: readonly string[], id: (term: string) => number): number[] {
+  const ids = new Array<number>(terms.length);
+  for (let i = 0; i < terms.length; i += 1) ids[i] = id(terms[i]);
+  return ids;
+}
+
 /**
  * Builds the item's vectors and, when `learn` is set, first counts it into the document
  * frequencies (every ingested item does; a lookup that only asks does not).
@@ -71,45 +116,62 @@ export interface EventDocInput {
 export function buildEventDoc(input: EventDocInput, stats: TermStats, learn = true, terms?: EventTerms): EventDoc {
   const extracted = terms ?? eventTerms(input.title, input.summary, stats.isOrdinaryWord);
   if (learn) stats.noteLowercase(extracted.lowercaseWords);
-  const titleIds = extracted.title.map((term) => stats.id(term));
-  const bodyIds = extracted.body.map((term) => stats.id(term));
-  const entityIds = extracted.entities.map((term) => stats.id(`e:${term}`));
-  const figureIds = extracted.figures.map((term) => stats.id(`f:${term}`));
-  const versionIds = extracted.versions.map((term) => stats.id(`v:${term}`));
-  if (learn) stats.addDocument(new Set([...titleIds, ...bodyIds, ...entityIds, ...figureIds, ...versionIds]));
+  const titleIds = idsOf(extracted.title, (term) => stats.wordId(term));
+  const bodyIds = idsOf(extracted.body, (term) => stats.wordId(term));
+  // Names, figures and versions come out of eventTerms without repeats.
+  const entityIds = idsOf(extracted.entities, (term) => stats.nameId(term));
+  const figureIds = idsOf(extracted.figures, (term) => stats.figureId(term));
+  const versionIds = idsOf(extracted.versions, (term) => stats.versionId(term));
+  if (learn) {
+    stats.beginDocument();
+    for (const ids of [titleIds, bodyIds, entityIds, figureIds, versionIds]) for (const id of ids) stats.countTerm(id);
+  }
 
-  const textCounts = new Map<number, number>();
-  count(textCounts, titleIds, 2);
-  count(textCounts, bodyIds, 1);
-  const headlineCounts = new Map<number, number>();
-  count(headlineCounts, titleIds, 1);
+  buildSerial += 1;
+  const headlineIds: number[] = [];
+  count(titleIds, 1, headlineIds);
+  const headline = vector(headlineIds, stats);
+  buildSerial += 1;
+  const textIds: number[] = [];
+  count(titleIds, 2, textIds);
+  const titleDistinct = textIds.length;
+  count(bodyIds, 1, textIds);
+  const text = vector(textIds, stats);
 
-  const entities = Int32Array.from(new Set(entityIds)).sort();
+  const entities = Int32Array.from(entityIds).sort();
   const entityIdf = Float32Array.from(entities, (id) => stats.idf(id));
-  const entityWords = Int32Array.from(entities, (id) => {
-    const name = stats.term(id).slice(2);
-    return name.includes(' ') ? -1 : stats.id(stemWord(name));
-  });
+  const entityWords = Int32Array.from(entities, (id) => stats.wordOfName(id));
   // Words too common to find candidates with are skipped by the index (its posting-length cap),
   // so a headline word like "video" costs nothing in a busy window.
-  const bodyKeys = [...new Set(bodyIds)].sort((a, b) => stats.idf(b) - stats.idf(a)).slice(0, MAX_BODY_KEYS);
-  const keys = Int32Array.from(new Set([...entityIds, ...figureIds, ...versionIds, ...titleIds, ...bodyKeys]));
+  buildSerial += 1;
+  const bodyDistinct: number[] = [];
+  count(bodyIds, 1, bodyDistinct);
+  const bodyKeys = rarestFirst(bodyDistinct, stats).slice(0, MAX_BODY_KEYS);
+  // The index looks up the rarest keys first (see EventIndex.candidates).
+  buildSerial += 1;
+  const keyIds: number[] = [];
+  for (const ids of [entityIds, figureIds, versionIds, textIds.slice(0, titleDistinct), bodyKeys]) count(ids, 1, keyIds);
   const subject = extracted.subject;
+  const subjectId = subject === null ? -1 : stats.nameId(subject);
   return {
     storyId: input.storyId,
     feedId: input.feedId,
     time: Date.parse(input.publishedAt),
-    text: vector(textCounts, stats),
-    headline: vector(headlineCounts, stats),
+    text,
+    headline,
     entities,
     entityIdf,
     entityWords,
-    figures: Int32Array.from(new Set(figureIds)).sort(),
-    amounts: Int32Array.from(new Set(extracted.figures.filter((figure) => figure.startsWith('$')).map((figure) => stats.id(`f:${figure}`)))).sort(),
+    figures: Int32Array.from(figureIds).sort(),
+    amounts: Int32Array.from(figureIds.filter((_, i) => extracted.figures[i].startsWith('$'))).sort(),
     versions: extracted.versions,
-    subject: subject === null ? -1 : stats.id(`e:${subject}`),
-    subjectWord: subject === null || subject.includes(' ') ? -1 : stats.id(stemWord(subject)),
-    keys,
+    versionParts: extracted.versions.map((version) => {
+      const space = version.lastIndexOf(' ');
+      return [version.slice(0, space), version.slice(space + 1)];
+    }),
+    subject: subjectId,
+    subjectWord: subjectId < 0 ? -1 : stats.wordOfName(subjectId),
+    keys: Int32Array.from(rarestFirst(keyIds, stats)),
   };
 }
 

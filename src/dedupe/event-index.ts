@@ -13,8 +13,14 @@ import type { TermStats } from './term-stats';
 const MAX_SCANNED_POSTING = 80;
 /** Keys looked up per item: its rarest ones. */
 const MAX_SCANNED_KEYS = 10;
-/** Stories scored per item, the ones sharing most keys. */
-const MAX_SCORED_STORIES = 12;
+/**
+ * Posting entries read per item, rarest keys first: in a busy window a report's commoner keys
+ * would otherwise cost most of the lookup (each entry is a pointer to chase) and add no story
+ * its rarer keys did not already find. Held-out scores are the same at 200, 320 or unlimited.
+ */
+const MAX_SCANNED_ENTRIES = 240;
+/** Stories scored per item, the ones sharing most keys (held-out scores are the same from 6 up). */
+const MAX_SCORED_STORIES = 8;
 
 /** An item in the index, with the story it is filed under (kept in step by add, evict and move). */
 type IndexedDoc = EventDoc & { profile?: StoryProfile };
@@ -70,18 +76,21 @@ export class EventIndex {
   candidates(doc: EventDoc, allowed: (storyId: number) => boolean = () => true): { storyId: number; profile: StoryProfile }[] {
     // The rarest keys find the candidates: a report of the same event shares at least one of its
     // rarest names, figures or words; common keys would only add cost (long postings) and noise.
-    const keys: { posting: EventDoc[]; weight: number }[] = [];
-    for (const key of doc.keys) {
-      const posting = this.postings.get(key);
-      if (!posting || posting.length > MAX_SCANNED_POSTING) continue;
-      keys.push({ posting, weight: this.stats.idf(key) });
-    }
-    if (keys.length > MAX_SCANNED_KEYS) keys.sort((a, b) => b.weight - a.weight).length = MAX_SCANNED_KEYS;
-    // Hits add up on the stories themselves (marked with this lookup's serial), not in a Map.
+    // doc.keys come rarest first. Hits add up on the stories themselves (marked with this
+    // lookup's serial), not in a Map.
     const visit = ++this.lookupSerial;
     let hitStories: IndexedDoc[] = [];
     const windowMs = this.windowMs;
-    for (const { posting, weight } of keys) {
+    let scannedKeys = 0;
+    let scannedEntries = 0;
+    for (let k = 0; k < doc.keys.length && scannedKeys < MAX_SCANNED_KEYS; k += 1) {
+      const key = doc.keys[k];
+      const posting = this.postings.get(key);
+      if (!posting || posting.length > MAX_SCANNED_POSTING) continue;
+      scannedEntries += posting.length;
+      if (scannedEntries > MAX_SCANNED_ENTRIES && scannedKeys > 0) break;
+      scannedKeys += 1;
+      const weight = this.stats.idf(key);
       for (let i = 0; i < posting.length; i += 1) {
         const other = posting[i] as IndexedDoc;
         const gap = other.time - doc.time;

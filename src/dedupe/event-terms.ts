@@ -67,10 +67,9 @@ const CAPITALIZED_COMMON = new Set(
 const BOILERPLATE = /\b(?:the post .{0,200}? appeared first on .{0,80}$|continue reading.{0,80}$|read more.{0,40}$)/i;
 
 /**
- * Latin letters (with accents), digits and currency signs: the site is English-language, and a
- * regex without Unicode property classes runs several times faster on every ingested item.
+ * Words are Latin letters (with accents), digits and currency signs (see rawWords): the site is
+ * English-language, and classes without Unicode properties run several times faster.
  */
-const WORD = /[A-Za-z0-9\u00C0-\u024F$€£][A-Za-z0-9\u00C0-\u024F'’.\-$%€£]*/g;
 const LETTER = /[a-z\u00C0-\u024F]/;
 /** Cheap test before the boilerplate pattern, which most summaries do not contain. */
 const BOILERPLATE_HINT = /appeared first on|continue reading|read more/i;
@@ -116,32 +115,89 @@ export function stemWord(word: string): string {
   return stemmed;
 }
 
-interface RawWord {
+export interface RawWord {
   text: string;
   lower: string;
   /** First word of the text or of a sentence. */
   sentenceStart: boolean;
+  /** Its first letter is a capital. */
+  capitalized: boolean;
+  info: WordInfo;
 }
 
-function rawWords(text: string): RawWord[] {
+/** A word starts with a Latin letter (with accents), a digit or a currency sign. */
+function isWordStart(code: number): boolean {
+  return (
+    (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) ||
+    (code >= 0xc0 && code <= 0x24f) || code === 36 || code === 0x20ac || code === 0xa3
+  );
+}
+
+/** ...and goes on through those, apostrophes, dots, hyphens and percent signs. */
+function isWordPart(code: number): boolean {
+  return isWordStart(code) || code === 39 || code === 0x2019 || code === 46 || code === 45 || code === 37;
+}
+
+/** Trailing punctuation and possessives are not part of the name: "Runway's." is "Runway". */
+function trimWord(token: string): string {
+  let end = token.length;
+  while (end > 0) {
+    const code = token.charCodeAt(end - 1);
+    if (code !== 46 && code !== 39 && code !== 0x2019 && code !== 45) break;
+    end -= 1;
+  }
+  if (end >= 2) {
+    const last = token.charCodeAt(end - 1);
+    const quote = token.charCodeAt(end - 2);
+    if ((last === 115 || last === 83) && (quote === 39 || quote === 0x2019)) end -= 2;
+  }
+  return end === token.length ? token : token.slice(0, end);
+}
+
+function isCapitalized(word: string): boolean {
+  const code = word.charCodeAt(0);
+  if (code < 128) return code >= 65 && code <= 90;
+  const first = word.charAt(0);
+  return first !== first.toLowerCase();
+}
+
+const SENTENCE_PUNCTUATION = /[:!?]/;
+const WHITESPACE = /\s/;
+const DASH_GAP = /^\s*[-–—|]\s*$/;
+
+/**
+ * The text's words, each marked when it opens a sentence. A hand-written scanner: this runs on
+ * every ingested item, and a global regular expression with a match object per word cost most of
+ * the time the same-event terms take.
+ */
+export function rawWords(text: string): RawWord[] {
   const words: RawWord[] = [];
+  const length = text.length;
   let lastEnd = 0;
-  for (const match of text.matchAll(WORD)) {
-    let token = match[0];
-    // Trailing punctuation and possessives are not part of the name.
-    if (/[.'’-]$/.test(token)) token = token.replace(/[.'’\-]+$/, '');
-    if (/['’][sS]$/.test(token)) token = token.slice(0, -2);
+  let index = 0;
+  while (index < length) {
+    if (!isWordStart(text.charCodeAt(index))) {
+      index += 1;
+      continue;
+    }
+    const start = index;
+    index += 1;
+    while (index < length && isWordPart(text.charCodeAt(index))) index += 1;
+    const token = trimWord(text.slice(start, index));
     if (token === '') continue;
-    const gap = text.slice(lastEnd, match.index);
-    const previous = words.length === 0 ? '' : text.charAt(match.index - gap.length - 1);
-    // A single space is by far the most common gap: only the previous word's last character matters.
-    const sentenceStart =
-      words.length === 0 ||
-      (gap === ' '
-        ? previous === '.'
-        : /[:!?]/.test(gap) || (/\s/.test(gap) && previous === '.') || /^\s*[-–—|]\s*$/.test(gap));
-    lastEnd = match.index + match[0].length;
-    words.push({ text: token, lower: token.toLowerCase(), sentenceStart });
+    let sentenceStart = words.length === 0;
+    if (!sentenceStart) {
+      // A single space is by far the most common gap: only the previous word's last character matters.
+      const previous = text.charCodeAt(lastEnd - 1);
+      if (start - lastEnd === 1 && text.charCodeAt(lastEnd) === 32) sentenceStart = previous === 46;
+      else {
+        const gap = text.slice(lastEnd, start);
+        sentenceStart = SENTENCE_PUNCTUATION.test(gap) || (previous === 46 && WHITESPACE.test(gap)) || DASH_GAP.test(gap);
+      }
+    }
+    lastEnd = index;
+    const lower = token.toLowerCase();
+    words.push({ text: token, lower, sentenceStart, capitalized: isCapitalized(token), info: wordInfo(lower) });
   }
   return words;
 }
@@ -163,14 +219,26 @@ function normalizeNumber(text: string): string {
   return plain.replace(/\.0+$/, '');
 }
 
-function isCapitalized(word: string): boolean {
-  const first = word.charAt(0);
-  return first !== first.toLowerCase();
-}
-
 /** Internal capitals or digits mark a name wherever it stands: "HeyGen", "DALL-E", "Gen-3", "GPT-4o". */
 function looksLikeName(word: string): boolean {
-  return /[a-z][A-Z]/.test(word) || /^[A-Z]{2,}/.test(word) || (/\d/.test(word) && /[a-zA-Z]/.test(word));
+  let digit = false;
+  let letter = false;
+  let previousLower = false;
+  for (let i = 0; i < word.length; i += 1) {
+    const code = word.charCodeAt(i);
+    const upper = code >= 65 && code <= 90;
+    const lower = code >= 97 && code <= 122;
+    if (upper && (previousLower || (i === 1 && isAsciiUpper(word.charCodeAt(0))))) return true;
+    if (code >= 48 && code <= 57) digit = true;
+    else if (upper || lower) letter = true;
+    if (digit && letter) return true;
+    previousLower = lower;
+  }
+  return false;
+}
+
+function isAsciiUpper(code: number): boolean {
+  return code >= 65 && code <= 90;
 }
 
 interface Section {
@@ -186,12 +254,16 @@ function section(text: string, isHeadline: boolean): Section {
   const content = words
     .slice(1)
     .filter((word) => word.lower.length > 3 && !STOP_WORDS.has(word.lower) && LETTER.test(word.lower.charAt(0)));
-  const capitalized = content.filter((word) => isCapitalized(word.text)).length;
+  const capitalized = content.filter((word) => word.capitalized).length;
   return { words, trustCapitals: content.length < 3 || capitalized / content.length < 0.75 };
 }
 
 /** Extracts the event-identifying terms of an item's headline and summary. */
 export function eventTerms(title: string, summary: string, ordinary: OrdinaryWords = () => true): EventTerms {
+  // Marks on the cached word infos count this text's words (no Map or Set per item); the cache is
+  // only cleared here, so each word keeps one info object for the whole text.
+  if (wordInfoCache.size >= MAX_CACHED_WORDS) wordInfoCache.clear();
+  const mark = ++textSerial;
   const body = summary.length > MAX_BODY_CHARS ? summary.slice(0, MAX_BODY_CHARS) : summary;
   const headline = section(title, true);
   const lede = section(BOILERPLATE_HINT.test(body) ? body.replace(BOILERPLATE, '') : body, false);
@@ -199,31 +271,48 @@ export function eventTerms(title: string, summary: string, ordinary: OrdinaryWor
   // Names the body capitalizes mid-sentence tell which Title Case headline words are names; a word
   // capitalized every time it occurs, more than once, is a name even where it opens sentences
   // ("Runway raises..." / "Runway, the New York startup...").
-  const bodyNames = new Set<string>();
-  for (const word of lede.words) if (!word.sentenceStart && isCapitalized(word.text)) bodyNames.add(word.lower);
-  const seen = new Map<string, number>();
-  for (const word of [...headline.words, ...lede.words]) {
-    const count = seen.get(word.lower) ?? 0;
-    seen.set(word.lower, count < 0 || !isCapitalized(word.text) ? -1 : count + 1);
+  for (const word of lede.words) if (!word.sentenceStart && word.capitalized) word.info.bodyNameMark = mark;
+  const seen: WordInfo[] = [];
+  for (const words of [headline.words, lede.words]) {
+    for (const { info, capitalized } of words) {
+      if (info.seenMark !== mark) {
+        info.seenMark = mark;
+        info.seenCount = 0;
+        seen.push(info);
+      }
+      info.seenCount = info.seenCount < 0 || !capitalized ? -1 : info.seenCount + 1;
+    }
   }
-  for (const [word, count] of seen) if (count >= 2 && !CAPITALIZED_COMMON.has(word) && !STOP_WORDS.has(word)) bodyNames.add(word);
-  read(headline, terms.title, terms, bodyNames, ordinary);
-  read(lede, terms.body, terms, bodyNames, ordinary);
+  for (const info of seen) if (info.seenCount >= 2 && !info.capitalizedCommon && !info.stopWord) info.bodyNameMark = mark;
+  read(headline, terms.title, terms, mark, ordinary);
+  read(lede, terms.body, terms, mark, ordinary);
   // Names are pushed as read, headline first; a two-word name always follows its single words.
   terms.subject = terms.entities.length > 0 ? terms.entities[0] : null;
-  for (const word of lede.words) if (!word.sentenceStart && /^[a-z\u00DF-\u00FF]+$/.test(word.text)) terms.lowercaseWords.push(word.lower);
-  terms.lowercaseWords = unique(terms.lowercaseWords);
+  for (const { info, text, lower, sentenceStart } of lede.words) {
+    // A word written all in lower-case letters, once per text.
+    if (sentenceStart || text !== lower || !info.plainLowercase || info.lowercaseMark === mark) continue;
+    info.lowercaseMark = mark;
+    terms.lowercaseWords.push(lower);
+  }
   terms.entities = unique(terms.entities);
   terms.figures = unique(terms.figures);
   terms.versions = unique(terms.versions);
   return terms;
 }
 
+const LOWER_CASE_WORD = /^[a-z\u00DF-\u00FF]+$/;
+let textSerial = 0;
+
+/** The values without repeats, first occurrences in order (a few values: no Set needed). */
 function unique(values: string[]): string[] {
-  return values.length < 2 ? values : [...new Set(values)];
+  if (values.length < 2) return values;
+  const kept: string[] = [];
+  for (const value of values) if (!kept.includes(value)) kept.push(value);
+  return kept;
 }
 
-function read(part: Section, into: string[], terms: EventTerms, bodyNames: ReadonlySet<string>, ordinary: OrdinaryWords): void {
+/** Reads one section's words into `into` and the names, figures and versions of `terms`; `mark` is eventTerms' text mark. */
+function read(part: Section, into: string[], terms: EventTerms, mark: number, ordinary: OrdinaryWords): void {
   const { words } = part;
   let previousName: string | null = null;
   /** The content word just before, which a bare number may version: "Veo 3", "Stable Diffusion 3.5". */
@@ -233,8 +322,9 @@ function read(part: Section, into: string[], terms: EventTerms, bodyNames: Reado
     const lower = word.lower;
     const next = words[index + 1]?.lower ?? '';
 
+    const info = word.info;
     // Most words hold no digit and no currency sign: they skip the four figure patterns.
-    const figureLike = /[\d$€£]/.test(lower);
+    const figureLike = info.figureLike;
     const amount = figureLike ? CURRENCY_AMOUNT.exec(lower) : null;
     if (amount) {
       const unit = AMOUNT_UNITS[amount[2]] ?? AMOUNT_UNITS[next] ?? '';
@@ -271,23 +361,19 @@ function read(part: Section, into: string[], terms: EventTerms, bodyNames: Reado
       continue;
     }
 
-    // Hyphenated words ("text-to-video", "Black-owned") count as their parts; names keep the whole too.
-    const parts = lower.includes('-') ? lower.split('-').filter((part) => part.length > 0) : [lower];
     // A capital marks a name mid-sentence (unless the headline capitalizes every word), where the body
     // capitalizes the word too, or on a word never seen in lower case ("Midjourney", "Shutterstock").
     const isName =
       looksLikeName(word.text) ||
-      (isCapitalized(word.text) &&
-        !CAPITALIZED_COMMON.has(lower) &&
-        ((part.trustCapitals && !word.sentenceStart) || bodyNames.has(lower) || !ordinary(lower)));
-    let kept = false;
-    for (const partWord of parts) {
-      if (partWord.length < 2 || STOP_WORDS.has(partWord) || !LETTER.test(partWord)) continue;
-      into.push(stemWord(partWord.replace(/['’]/g, '')));
-      kept = true;
-    }
-    if (isName && !STOP_WORDS.has(lower)) {
-      const name = lower.replace(/['’]/g, '');
+      (word.capitalized &&
+        !info.capitalizedCommon &&
+        ((part.trustCapitals && !word.sentenceStart) || info.bodyNameMark === mark || !ordinary(lower)));
+    // Hyphenated words ("text-to-video", "Black-owned") count as their parts; names keep the whole too.
+    for (const stem of info.stems) into.push(stem);
+    const kept = info.stems.length > 0;
+    const bare = info.bare;
+    if (isName && !info.stopWord) {
+      const name = bare;
       terms.entities.push(name);
       // Two names in a row are usually one: "Stable Diffusion", "Dream Machine", "Black Forest".
       if (previousName !== null) terms.entities.push(`${previousName} ${name}`);
@@ -296,6 +382,64 @@ function read(part: Section, into: string[], terms: EventTerms, bodyNames: Reado
       previousName = null;
     }
     // Only a name or a capitalized word takes a version: "Veo 3", "Version 5", not "generates 14".
-    previousWord = isName || (kept && isCapitalized(word.text)) || lower === 'version' ? lower.replace(/['’]/g, '') : null;
+    previousWord = isName || (kept && word.capitalized) || lower === 'version' ? bare : null;
   }
+}
+
+const FIGURE_CHARACTER = /[\d$€£]/;
+const QUOTE = /['’]/g;
+
+function withoutQuotes(word: string): string {
+  return word.includes("'") || word.includes('’') ? word.replace(QUOTE, '') : word;
+}
+
+/** What read() needs to know of a lower-case word, worked out once per distinct word. */
+interface WordInfo {
+  /** The stems it adds to the text: none for short, stop and letterless words; a hyphenated word's parts. */
+  stems: string[];
+  stopWord: boolean;
+  capitalizedCommon: boolean;
+  figureLike: boolean;
+  /** Without apostrophes: how a name is kept. */
+  bare: string;
+  /** Only lower-case letters: written so mid-sentence, an ordinary word. */
+  plainLowercase: boolean;
+  /** Scratch for eventTerms, valid where the mark is the current text's (see textSerial). */
+  bodyNameMark: number;
+  seenMark: number;
+  seenCount: number;
+  lowercaseMark: number;
+}
+
+const MAX_CACHED_WORDS = 50_000;
+const wordInfoCache = new Map<string, WordInfo>();
+
+function contentStem(word: string): string | null {
+  if (word.length < 2 || STOP_WORDS.has(word) || !LETTER.test(word)) return null;
+  return stemWord(withoutQuotes(word));
+}
+
+function wordInfo(lower: string): WordInfo {
+  let info = wordInfoCache.get(lower);
+  if (info === undefined) {
+    const stems: string[] = [];
+    for (const part of lower.includes('-') ? lower.split('-') : [lower]) {
+      const stem = contentStem(part);
+      if (stem !== null) stems.push(stem);
+    }
+    info = {
+      stems,
+      stopWord: STOP_WORDS.has(lower),
+      capitalizedCommon: CAPITALIZED_COMMON.has(lower),
+      figureLike: FIGURE_CHARACTER.test(lower),
+      bare: withoutQuotes(lower),
+      plainLowercase: LOWER_CASE_WORD.test(lower),
+      bodyNameMark: 0,
+      seenMark: 0,
+      seenCount: 0,
+      lowercaseMark: 0,
+    };
+    wordInfoCache.set(lower, info);
+  }
+  return info;
 }

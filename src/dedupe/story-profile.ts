@@ -32,10 +32,6 @@ const RARE_IDF = 5;
 const IDF_SCALE = 10;
 const HOURS_CAP = 168;
 
-function versionParts(version: string): [string, string] {
-  const space = version.lastIndexOf(' ');
-  return [version.slice(0, space), version.slice(space + 1)];
-}
 
 /** Members a new report is compared with one by one: the latest ones (the cost stays flat for big stories). */
 const MAX_COMPARED_MEMBERS = 4;
@@ -67,11 +63,31 @@ function sharedSubject(a: EventDoc, b: EventDoc): number {
   return mentions(b, a.subject, a.subjectWord) || mentions(a, b.subject, b.subjectWord) ? 1 : 0;
 }
 
+const feature = (name: (typeof FEATURE_NAMES)[number]): number => FEATURE_NAMES.indexOf(name);
+const CENTROID = feature('centroid cosine');
+const HOURS = feature('hours apart');
+const REPORT_COSINE = feature('best report cosine');
+const HEADLINE_COSINE = feature('best headline cosine');
+const NAMES_FOUND = feature('names found');
+const SHARED_FIGURES = feature('shared figures');
+const DIFFERENT_AMOUNT = feature('different amount');
+const SHARED_VERSION = feature('shared version');
+const RAREST_WORD = feature('rarest shared word');
+const RARE_WORDS = feature('rare shared words');
+const RARE_WORDS_BESIDES_NAMES = feature('rare shared words besides names');
+const NAME_MASS = feature('shared name mass');
+const SHARED_SUBJECT = feature('shared subject');
+
+/** Raises best[index] to value. */
+function atLeast(best: number[], index: number, value: number): void {
+  if (value > best[index]) best[index] = value;
+}
+
 /**
  * The evidence that a report and one earlier report cover the same event, in FEATURE_NAMES order
- * without the centroid cosine and the hours (filled by the caller).
+ * without the centroid cosine and the hours (filled by the caller): raises each of `best` to it.
  */
-function pairEvidence(doc: EventDoc, member: EventDoc, terms: TermLookup): number[] {
+function pairEvidence(doc: EventDoc, member: EventDoc, terms: TermLookup, best: number[]): void {
   // Names: how much of the new report's name mass (by rarity) the other report mentions, as a
   // name or as a plain word.
   let nameMass = 0;
@@ -112,27 +128,20 @@ function pairEvidence(doc: EventDoc, member: EventDoc, terms: TermLookup): numbe
     else j += 1;
   }
 
-  return [
-    0,
-    cosine(doc.text, member.text),
-    cosine(doc.headline, member.headline),
-    nameMass > 0 ? foundMass / nameMass : 0,
-    Math.min(sharedFigures, 3) / 3,
-    doc.amounts.length > 0 && member.amounts.length > 0 && sharedAmounts === 0 ? 1 : 0,
-    sharedVersion ? 1 : 0,
-    0,
-    Math.min(rarest, IDF_SCALE) / IDF_SCALE,
-    Math.min(rare, 4) / 4,
-    Math.min(rareBesidesNames, 3) / 3,
-    // A company's name alone (IDF ~4-6) is weak evidence; a product, a person and a place add up.
-    Math.min(foundMass, 20) / 20,
-    sharedSubject(doc, member),
-  ];
+  atLeast(best, REPORT_COSINE, cosine(doc.text, member.text));
+  atLeast(best, HEADLINE_COSINE, cosine(doc.headline, member.headline));
+  atLeast(best, NAMES_FOUND, nameMass > 0 ? foundMass / nameMass : 0);
+  atLeast(best, SHARED_FIGURES, Math.min(sharedFigures, 3) / 3);
+  atLeast(best, DIFFERENT_AMOUNT, doc.amounts.length > 0 && member.amounts.length > 0 && sharedAmounts === 0 ? 1 : 0);
+  atLeast(best, SHARED_VERSION, sharedVersion ? 1 : 0);
+  atLeast(best, RAREST_WORD, Math.min(rarest, IDF_SCALE) / IDF_SCALE);
+  atLeast(best, RARE_WORDS, Math.min(rare, 4) / 4);
+  atLeast(best, RARE_WORDS_BESIDES_NAMES, Math.min(rareBesidesNames, 3) / 3);
+  // A company's name alone (IDF ~4-6) is weak evidence; a product, a person and a place add up.
+  atLeast(best, NAME_MASS, Math.min(foundMass, 20) / 20);
+  atLeast(best, SHARED_SUBJECT, sharedSubject(doc, member));
 }
 
-const CENTROID = FEATURE_NAMES.indexOf('centroid cosine');
-const HOURS = FEATURE_NAMES.indexOf('hours apart');
-const DIFFERENT_AMOUNT = FEATURE_NAMES.indexOf('different amount');
 
 export class StoryProfile {
   /** Scratch for the index's candidate lookup: which lookup last counted this story, and its key weight. */
@@ -151,8 +160,7 @@ export class StoryProfile {
     const { ids, weights } = doc.text;
     for (let i = 0; i < ids.length; i += 1) this.centroid.set(ids[i], (this.centroid.get(ids[i]) ?? 0) + weights[i]);
     this.centroidNorm = null;
-    for (const version of doc.versions) {
-      const [name, number] = versionParts(version);
+    for (const [name, number] of doc.versionParts) {
       let set = this.versions.get(name);
       if (!set) this.versions.set(name, (set = new Set()));
       set.add(number);
@@ -189,8 +197,7 @@ export class StoryProfile {
 
   private versionConflict(doc: EventDoc): boolean {
     let conflict = false;
-    for (const version of doc.versions) {
-      const [name, number] = versionParts(version);
+    for (const [name, number] of doc.versionParts) {
       const known = this.versions.get(name);
       if (!known) continue;
       if (known.has(number)) return false;
@@ -225,8 +232,7 @@ export class StoryProfile {
     const from = Math.max(0, this.members.length - MAX_COMPARED_MEMBERS);
     for (let m = from; m < this.members.length; m += 1) {
       const member = this.members[m];
-      const evidence = pairEvidence(doc, member, terms);
-      for (let i = 0; i < evidence.length; i += 1) if (evidence[i] > best[i]) best[i] = evidence[i];
+      pairEvidence(doc, member, terms, best);
       nearestHours = Math.min(nearestHours, Math.abs(doc.time - member.time) / 3_600_000);
     }
     best[CENTROID] = this.centroidCosine(doc.text);

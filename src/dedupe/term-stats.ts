@@ -2,41 +2,81 @@
  * Vocabulary and document frequencies for same-event matching: terms become small integer ids
  * (vectors are typed arrays, compared by merge), and a term's weight is its rarity (IDF) across
  * a background corpus plus every item seen so far, so "Ideogram" outweighs "model" on its own.
+ *
+ * Words, names, figures and versions share one id space but each kind has its own table, so
+ * "veo" the word and "veo" the name are different terms without building prefixed strings for
+ * every lookup (this runs for every term of every ingested item).
  */
+import { stemWord } from './event-terms';
+
 export class TermStats {
-  private readonly ids = new Map<string, number>();
-  private readonly terms: string[] = [];
+  private readonly words = new Map<string, number>();
+  private readonly names = new Map<string, number>();
+  private readonly figures = new Map<string, number>();
+  private readonly versions = new Map<string, number>();
+  private nextId = 0;
   private documentFrequency = new Int32Array(1024);
+  /** For a name's id: the id of its word as text vectors spell it (stemmed), or -1 for a two-word name. */
+  private nameWord = new Int32Array(1024);
+  /** The document that last counted each id, so a term repeated in a document counts once. */
+  private countedIn = new Int32Array(1024);
   private documents = 0;
   /** Words seen written in lower case mid-sentence: ordinary words, not names. */
   private readonly lowercase = new Set<string>();
   private static readonly MAX_LOWERCASE_WORDS = 200_000;
 
-  /** The id of a term, assigning one if it is new. */
-  id(term: string): number {
-    let id = this.ids.get(term);
+  /** The id of a (stemmed) word, assigning one if it is new. */
+  wordId(word: string): number {
+    return this.words.get(word) ?? this.assign(this.words, word);
+  }
+
+  /** The id of a name ("ideogram", "stable diffusion"). */
+  nameId(name: string): number {
+    let id = this.names.get(name);
     if (id === undefined) {
-      id = this.ids.size;
-      this.ids.set(term, id);
-      this.terms.push(term);
-      if (id >= this.documentFrequency.length) {
-        const grown = new Int32Array(this.documentFrequency.length * 2);
-        grown.set(this.documentFrequency);
-        this.documentFrequency = grown;
-      }
+      const word = name.includes(' ') ? -1 : this.wordId(stemWord(name));
+      id = this.assign(this.names, name);
+      this.nameWord[id] = word;
     }
     return id;
   }
 
-  /** The term an id stands for. */
-  term(id: number): string {
-    return this.terms[id] ?? '';
+  /** The id of a normalized figure ("$40m", "1080p"). */
+  figureId(figure: string): number {
+    return this.figures.get(figure) ?? this.assign(this.figures, figure);
   }
 
-  /** Counts one document containing each of these (distinct) term ids. */
-  addDocument(distinctIds: Iterable<number>): void {
+  /** The id of a versioned name ("veo 3"). */
+  versionId(version: string): number {
+    return this.versions.get(version) ?? this.assign(this.versions, version);
+  }
+
+  /** The word id a name is spelled with in text vectors, or -1 (see nameWord). */
+  wordOfName(nameId: number): number {
+    return this.nameWord[nameId];
+  }
+
+  private assign(table: Map<string, number>, term: string): number {
+    const id = this.nextId;
+    this.nextId += 1;
+    table.set(term, id);
+    if (id >= this.documentFrequency.length) {
+      this.documentFrequency = grow(this.documentFrequency);
+      this.nameWord = grow(this.nameWord);
+      this.countedIn = grow(this.countedIn);
+    }
+    return id;
+  }
+
+  /** Starts counting one more document: call countTerm for each of its term ids (repeats count once). */
+  beginDocument(): void {
     this.documents += 1;
-    for (const id of distinctIds) this.documentFrequency[id] += 1;
+  }
+
+  countTerm(id: number): void {
+    if (this.countedIn[id] === this.documents) return;
+    this.countedIn[id] = this.documents;
+    this.documentFrequency[id] += 1;
   }
 
   noteLowercase(words: readonly string[]): void {
@@ -51,4 +91,10 @@ export class TermStats {
     const df = id < this.documentFrequency.length ? this.documentFrequency[id] : 0;
     return Math.log((this.documents + 1) / (df + 1)) + 1;
   }
+}
+
+function grow(array: Int32Array): Int32Array<ArrayBuffer> {
+  const grown = new Int32Array(array.length * 2);
+  grown.set(array);
+  return grown;
 }
