@@ -5,11 +5,20 @@
 import { eventTerms, type EventTerms } from './event-terms';
 import type { TermStats } from './term-stats';
 
-/** Term ids in increasing order with their L2-normalized weights. */
+/**
+ * Term ids in increasing order with their L2-normalized weights (rounded to single precision).
+ * Plain arrays, not typed ones: a window holds thousands of documents of a dozen short lists
+ * each, and a small typed array costs two objects and a buffer (measured: ~30 MB of a 83 MB heap).
+ */
 export interface SparseVector {
-  ids: Int32Array;
-  weights: Float32Array;
+  ids: readonly number[];
+  weights: readonly number[];
 }
+
+/** Shared by every document with nothing in a list (most have no amount, many no version). */
+export const NO_IDS: readonly number[] = Object.freeze([]);
+const NO_STRINGS: readonly string[] = Object.freeze([]);
+const NO_VERSION_PARTS: EventDoc['versionParts'] = Object.freeze([]);
 
 export interface EventDoc {
   storyId: number;
@@ -19,22 +28,25 @@ export interface EventDoc {
   /** Headline words counted twice, plus the summary's words. */
   text: SparseVector;
   headline: SparseVector;
-  /** Ids of names and figures (see TermStats), each sorted, with the IDF of each name. */
-  entities: Int32Array;
-  entityIdf: Float32Array;
-  /** For each name, the id of its word as the text vectors spell it (stemmed), or -1 for a two-word name. */
-  entityWords: Int32Array;
-  figures: Int32Array;
+  /** Ids of names and figures (see TermStats), each sorted. */
+  entities: readonly number[];
+  figures: readonly number[];
   /** The figures that are amounts of money ("$40m"), sorted: a different amount speaks against a match. */
-  amounts: Int32Array;
-  versions: string[];
+  amounts: readonly number[];
+  versions: readonly string[];
   /** Each version split into what it versions and its number: "stable diffusion 3.5" -> ["stable diffusion", "3.5"]. */
-  versionParts: [name: string, number: string][];
-  /** The "e:" id of the headline's first name (see EventTerms.subject) and its stemmed word's id; -1 when none. */
+  versionParts: readonly (readonly [name: string, number: string])[];
+  /** The name id of the headline's first name (see EventTerms.subject) and its stemmed word's id; -1 when none. */
   subject: number;
   subjectWord: number;
-  /** The ids an inverted index files this item under: its names, figures, versions and rarest words. */
-  keys: Int32Array;
+  /**
+   * Only while the report is being matched (EventIndex.add drops them): the IDF of each name, the
+   * id of each name's word as text vectors spell it (-1 for a two-word name), and the ids the
+   * inverted index files it under (names, figures, versions, rarest words), rarest first.
+   */
+  entityIdf: readonly number[];
+  entityWords: readonly number[];
+  keys: readonly number[];
 }
 
 /** At most this many summary words (the rarest) become index keys; names, figures, versions and headline words always do. */
@@ -75,17 +87,23 @@ function count(ids: readonly number[], times: number, firstSeen: number[]): void
 
 /** The L2-normalized TF-IDF vector of the counted ids. */
 function vector(distinctIds: readonly number[], stats: TermStats): SparseVector {
-  const ids = Int32Array.from(distinctIds).sort();
-  const weights = new Float32Array(ids.length);
+  const ids = sortedIds(distinctIds);
+  const weights = new Array<number>(ids.length);
   let norm = 0;
   for (let i = 0; i < ids.length; i += 1) {
-    const weight = (1 + Math.log(termCounts[ids[i]])) * stats.idf(ids[i]);
+    const weight = Math.fround((1 + Math.log(termCounts[ids[i]])) * stats.idf(ids[i]));
     weights[i] = weight;
     norm += weight * weight;
   }
   norm = Math.sqrt(norm);
-  if (norm > 0) for (let i = 0; i < weights.length; i += 1) weights[i] /= norm;
+  if (norm > 0) for (let i = 0; i < weights.length; i += 1) weights[i] = Math.fround(weights[i] / norm);
   return { ids, weights };
+}
+
+/** The ids in increasing order, as a plain array (the shared empty one when there are none). */
+function sortedIds(ids: readonly number[]): readonly number[] {
+  if (ids.length === 0) return NO_IDS;
+  return ids.slice().sort((a, b) => a - b);
 }
 
 /** The ids ordered rarest first (by IDF now); equally rare ones keep their order. */
@@ -113,19 +131,35 @@ function idsOf(terms: readonly string[], id: (term: string) => number): number[]
  * Builds the item's vectors and, when `learn` is set, first counts it into the document
  * frequencies (every ingested item does; a lookup that only asks does not).
  */
-export function buildEventDoc(input: EventDocInput, stats: TermStats, learn = true, terms?: EventTerms): EventDoc {
-  const extracted = terms ?? eventTerms(input.title, input.summary, stats.isOrdinaryWord);
+interface TermIds {
+  titleIds: number[];
+  bodyIds: number[];
+  entityIds: number[];
+  figureIds: number[];
+  versionIds: number[];
+}
+
+/** The ids of a text's terms, counted into the document frequencies when `learn` is set. */
+function termIds(extracted: EventTerms, stats: TermStats, learn: boolean): TermIds {
   if (learn) stats.noteLowercase(extracted.lowercaseWords);
-  const titleIds = idsOf(extracted.title, (term) => stats.wordId(term));
-  const bodyIds = idsOf(extracted.body, (term) => stats.wordId(term));
-  // Names, figures and versions come out of eventTerms without repeats.
-  const entityIds = idsOf(extracted.entities, (term) => stats.nameId(term));
-  const figureIds = idsOf(extracted.figures, (term) => stats.figureId(term));
-  const versionIds = idsOf(extracted.versions, (term) => stats.versionId(term));
+  const ids: TermIds = {
+    titleIds: idsOf(extracted.title, (term) => stats.wordId(term)),
+    bodyIds: idsOf(extracted.body, (term) => stats.wordId(term)),
+    // Names, figures and versions come out of eventTerms without repeats.
+    entityIds: idsOf(extracted.entities, (term) => stats.nameId(term)),
+    figureIds: idsOf(extracted.figures, (term) => stats.figureId(term)),
+    versionIds: idsOf(extracted.versions, (term) => stats.versionId(term)),
+  };
   if (learn) {
     stats.beginDocument();
-    for (const ids of [titleIds, bodyIds, entityIds, figureIds, versionIds]) for (const id of ids) stats.countTerm(id);
+    for (const list of [ids.titleIds, ids.bodyIds, ids.entityIds, ids.figureIds, ids.versionIds]) for (const id of list) stats.countTerm(id);
   }
+  return ids;
+}
+
+export function buildEventDoc(input: EventDocInput, stats: TermStats, learn = true, terms?: EventTerms): EventDoc {
+  const extracted = terms ?? eventTerms(input.title, input.summary, stats.isOrdinaryWord);
+  const { titleIds, bodyIds, entityIds, figureIds, versionIds } = termIds(extracted, stats, learn);
 
   buildSerial += 1;
   const headlineIds: number[] = [];
@@ -138,9 +172,9 @@ export function buildEventDoc(input: EventDocInput, stats: TermStats, learn = tr
   count(bodyIds, 1, textIds);
   const text = vector(textIds, stats);
 
-  const entities = Int32Array.from(entityIds).sort();
-  const entityIdf = Float32Array.from(entities, (id) => stats.idf(id));
-  const entityWords = Int32Array.from(entities, (id) => stats.wordOfName(id));
+  const entities = sortedIds(entityIds);
+  const entityIdf = entities.map((id) => Math.fround(stats.idf(id)));
+  const entityWords = entities.map((id) => stats.wordOfName(id));
   // Words too common to find candidates with are skipped by the index (its posting-length cap),
   // so a headline word like "video" costs nothing in a busy window.
   buildSerial += 1;
@@ -162,16 +196,16 @@ export function buildEventDoc(input: EventDocInput, stats: TermStats, learn = tr
     entities,
     entityIdf,
     entityWords,
-    figures: Int32Array.from(figureIds).sort(),
-    amounts: Int32Array.from(figureIds.filter((_, i) => extracted.figures[i].startsWith('$'))).sort(),
-    versions: extracted.versions,
-    versionParts: extracted.versions.map((version) => {
+    figures: sortedIds(figureIds),
+    amounts: sortedIds(figureIds.filter((_, i) => extracted.figures[i].startsWith('$'))),
+    versions: extracted.versions.length === 0 ? NO_STRINGS : extracted.versions,
+    versionParts: extracted.versions.length === 0 ? NO_VERSION_PARTS : extracted.versions.map((version) => {
       const space = version.lastIndexOf(' ');
-      return [version.slice(0, space), version.slice(space + 1)];
+      return [version.slice(0, space), version.slice(space + 1)] as const;
     }),
     subject: subjectId,
     subjectWord: subjectId < 0 ? -1 : stats.wordOfName(subjectId),
-    keys: Int32Array.from(rarestFirst(keyIds, stats)),
+    keys: rarestFirst(keyIds, stats),
   };
 }
 
@@ -194,6 +228,7 @@ export function cosine(a: SparseVector, b: SparseVector): number {
 
 /** Document frequencies from a background corpus, so the first items of a new store are weighted sensibly. */
 export function seedTermStats(stats: TermStats, texts: Iterable<{ title: string; summary: string }>): TermStats {
-  for (const text of texts) buildEventDoc({ storyId: 0, feedId: '', title: text.title, summary: text.summary, publishedAt: '1970-01-01T00:00:00Z' }, stats);
+  // Only the counts: these texts are never matched against, so they need no vectors.
+  for (const text of texts) termIds(eventTerms(text.title, text.summary, stats.isOrdinaryWord), stats, true);
   return stats;
 }

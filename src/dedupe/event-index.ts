@@ -4,7 +4,7 @@
  * that share one of those keys within the time window, never with the archive, so the cost per
  * item depends on how much news the window holds, not on how much is stored.
  */
-import type { EventDoc } from './event-doc';
+import { NO_IDS, type EventDoc } from './event-doc';
 import { probability, type EventScorerModel } from './event-scorer';
 import { StoryProfile } from './story-profile';
 import type { TermStats } from './term-stats';
@@ -24,6 +24,28 @@ const MAX_SCORED_STORIES = 8;
 
 /** An item in the index, with the story it is filed under (kept in step by add, evict and move). */
 type IndexedDoc = EventDoc & { profile?: StoryProfile };
+
+/**
+ * The MAX_SCORED_STORIES stories with most hits, most first, equal ones in the order found (what a
+ * stable sort would keep), without sorting every story a busy window offers.
+ */
+function mostHits(hits: readonly IndexedDoc[]): IndexedDoc[] {
+  const top: IndexedDoc[] = [];
+  for (const hit of hits) {
+    const value = hit.profile!.hits;
+    if (top.length === MAX_SCORED_STORIES && value <= top[top.length - 1].profile!.hits) continue;
+    let at = top.length;
+    while (at > 0 && top[at - 1].profile!.hits < value) at -= 1;
+    top.splice(at, 0, hit);
+    if (top.length > MAX_SCORED_STORIES) top.pop();
+  }
+  return top;
+}
+
+interface Candidate {
+  storyId: number;
+  profile: StoryProfile;
+}
 
 export interface EventMatch {
   storyId: number;
@@ -60,12 +82,17 @@ export class EventIndex {
    * apart), are never chosen: one outlet contributes at most one report to a story.
    */
   match(doc: EventDoc, allowed: (storyId: number) => boolean = () => true): EventMatch | null {
-    let best: EventMatch | null = null;
-    for (const candidate of this.candidates(doc, allowed)) {
+    const likely: { candidate: Candidate; probability: number }[] = [];
+    for (const candidate of this.rankedStories(doc, allowed)) {
       const p = probability(this.model, candidate.profile.features(doc, this.stats));
-      if (p >= this.model.threshold && (!best || p > best.probability)) best = { storyId: candidate.storyId, probability: p };
+      if (p >= this.model.threshold) likely.push({ candidate, probability: p });
     }
-    return best;
+    // Only stories the report would join are checked for a conflict: most are far below the threshold.
+    likely.sort((a, b) => b.probability - a.probability);
+    for (const { candidate, probability: p } of likely) {
+      if (!candidate.profile.conflictsWith(doc)) return { storyId: candidate.storyId, probability: p };
+    }
+    return null;
   }
 
   /**
@@ -73,7 +100,12 @@ export class EventIndex {
    * keys first, at most MAX_SCORED_STORIES; never one its outlet already reported, nor one about
    * another version of something the item names (see StoryProfile.conflictsWith).
    */
-  candidates(doc: EventDoc, allowed: (storyId: number) => boolean = () => true): { storyId: number; profile: StoryProfile }[] {
+  candidates(doc: EventDoc, allowed: (storyId: number) => boolean = () => true): Candidate[] {
+    return this.rankedStories(doc, allowed).filter((candidate) => !candidate.profile.conflictsWith(doc));
+  }
+
+  /** As candidates, without the check for another version or amount (see match). */
+  private rankedStories(doc: EventDoc, allowed: (storyId: number) => boolean): Candidate[] {
     // The rarest keys find the candidates: a report of the same event shares at least one of its
     // rarest names, figures or words; common keys would only add cost (long postings) and noise.
     // doc.keys come rarest first. Hits add up on the stories themselves (marked with this
@@ -104,14 +136,12 @@ export class EventIndex {
         profile.hits += weight;
       }
     }
-    if (hitStories.length > MAX_SCORED_STORIES) {
-      hitStories = hitStories.sort((a, b) => b.profile!.hits - a.profile!.hits).slice(0, MAX_SCORED_STORIES);
-    }
-    const found: { storyId: number; profile: StoryProfile }[] = [];
+    if (hitStories.length > MAX_SCORED_STORIES) hitStories = mostHits(hitStories);
+    const found: Candidate[] = [];
     for (const hit of hitStories) {
       const profile = hit.profile!;
       const storyId = hit.storyId;
-      if (profile.feeds.has(doc.feedId) || profile.conflictsWith(doc) || !allowed(storyId)) continue;
+      if (profile.feeds.has(doc.feedId) || !allowed(storyId)) continue;
       found.push({ storyId, profile });
     }
     return found;
@@ -128,6 +158,10 @@ export class EventIndex {
       if (posting) posting.push(doc);
       else this.postings.set(key, [doc]);
     }
+    // What only matching a report needs would otherwise stay in memory for the whole window.
+    doc.keys = NO_IDS;
+    doc.entityIdf = NO_IDS;
+    doc.entityWords = NO_IDS;
     this.documents += 1;
   }
 

@@ -36,7 +36,7 @@ const HOURS_CAP = 168;
 /** Members a new report is compared with one by one: the latest ones (the cost stays flat for big stories). */
 const MAX_COMPARED_MEMBERS = 4;
 
-function hasId(sorted: Int32Array, id: number): boolean {
+function hasId(sorted: readonly number[], id: number): boolean {
   let low = 0;
   let high = sorted.length - 1;
   while (low <= high) {
@@ -47,6 +47,31 @@ function hasId(sorted: Int32Array, id: number): boolean {
     else high = middle - 1;
   }
   return false;
+}
+
+/** The sum of two sparse vectors (ids merged in order). */
+function sumOf(a: SparseVector, b: SparseVector): SparseVector {
+  const ids: number[] = [];
+  const weights: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.ids.length || j < b.ids.length) {
+    if (j >= b.ids.length || (i < a.ids.length && a.ids[i] < b.ids[j])) {
+      ids.push(a.ids[i]);
+      weights.push(a.weights[i]);
+      i += 1;
+    } else if (i >= a.ids.length || b.ids[j] < a.ids[i]) {
+      ids.push(b.ids[j]);
+      weights.push(b.weights[j]);
+      j += 1;
+    } else {
+      ids.push(a.ids[i]);
+      weights.push(a.weights[i] + b.weights[j]);
+      i += 1;
+      j += 1;
+    }
+  }
+  return { ids, weights };
 }
 
 /** Whether a report mentions a name, as a name or as a plain word. */
@@ -149,17 +174,18 @@ export class StoryProfile {
   hits = 0;
   readonly members: EventDoc[] = [];
   readonly feeds = new Set<string>();
-  private readonly centroid = new Map<number, number>();
-  private centroidNorm: number | null = null;
+  /** The sum of the members' text vectors, and its length (-1: not computed since the last report joined). */
+  private centroid: SparseVector | null = null;
+  private centroidNorm = -1;
   /** Version strings by the name they version: "veo" -> {"3"}. */
   private readonly versions = new Map<string, Set<string>>();
 
   add(doc: EventDoc): void {
     this.members.push(doc);
     this.feeds.add(doc.feedId);
-    const { ids, weights } = doc.text;
-    for (let i = 0; i < ids.length; i += 1) this.centroid.set(ids[i], (this.centroid.get(ids[i]) ?? 0) + weights[i]);
-    this.centroidNorm = null;
+    // Most stories have one report: its vector is the centroid, and no copy is kept.
+    this.centroid = this.centroid === null ? doc.text : sumOf(this.centroid, doc.text);
+    this.centroidNorm = -1;
     for (const [name, number] of doc.versionParts) {
       let set = this.versions.get(name);
       if (!set) this.versions.set(name, (set = new Set()));
@@ -175,16 +201,26 @@ export class StoryProfile {
   }
 
   private centroidCosine(text: SparseVector): number {
-    if (this.centroidNorm === null) {
+    if (this.centroid === null) return 0;
+    const { ids, weights } = this.centroid;
+    if (this.centroidNorm < 0) {
       let norm = 0;
-      for (const weight of this.centroid.values()) norm += weight * weight;
+      for (let i = 0; i < weights.length; i += 1) norm += weights[i] * weights[i];
       this.centroidNorm = Math.sqrt(norm);
     }
     if (this.centroidNorm === 0) return 0;
     let dot = 0;
-    for (let i = 0; i < text.ids.length; i += 1) dot += text.weights[i] * (this.centroid.get(text.ids[i]) ?? 0);
+    for (let i = 0, j = 0; i < text.ids.length && j < ids.length; ) {
+      if (text.ids[i] === ids[j]) {
+        dot += text.weights[i] * weights[j];
+        i += 1;
+        j += 1;
+      } else if (text.ids[i] < ids[j]) i += 1;
+      else j += 1;
+    }
     return dot / this.centroidNorm;
   }
+
 
   /**
    * True when the report cannot be news of the story's event, whatever else they share: it names
