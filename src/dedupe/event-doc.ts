@@ -16,9 +16,11 @@ export interface SparseVector {
 }
 
 /** Shared by every document with nothing in a list (most have no amount, many no version). */
-export const NO_IDS: readonly number[] = Object.freeze([]);
-const NO_STRINGS: readonly string[] = Object.freeze([]);
-const NO_VERSION_PARTS: EventDoc['versionParts'] = Object.freeze([]);
+// Not frozen: a frozen array has another hidden class, which would make every loop over these
+// lists polymorphic; `readonly` keeps them unchanged.
+export const NO_IDS: readonly number[] = [];
+const NO_STRINGS: readonly string[] = [];
+const NO_VERSION_PARTS: EventDoc['versionParts'] = [];
 
 export interface EventDoc {
   storyId: number;

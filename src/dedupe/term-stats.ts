@@ -20,6 +20,9 @@ export class TermStats {
   private nameWord = new Int32Array(1024);
   /** The document that last counted each id, so a term repeated in a document counts once. */
   private countedIn = new Int32Array(1024);
+  /** Each id's IDF as last computed, and the document count (plus one) it was computed at. */
+  private idfValue = new Float64Array(1024);
+  private idfAt = new Int32Array(1024);
   private documents = 0;
   /** Words seen written in lower case mid-sentence: ordinary words, not names. */
   private readonly lowercase = new Set<string>();
@@ -64,6 +67,10 @@ export class TermStats {
       this.documentFrequency = grow(this.documentFrequency);
       this.nameWord = grow(this.nameWord);
       this.countedIn = grow(this.countedIn);
+      this.idfAt = grow(this.idfAt);
+      const values = new Float64Array(this.idfValue.length * 2);
+      values.set(this.idfValue);
+      this.idfValue = values;
     }
     return id;
   }
@@ -77,6 +84,7 @@ export class TermStats {
     if (this.countedIn[id] === this.documents) return;
     this.countedIn[id] = this.documents;
     this.documentFrequency[id] += 1;
+    this.idfAt[id] = 0;
   }
 
   noteLowercase(words: readonly string[]): void {
@@ -88,8 +96,13 @@ export class TermStats {
 
   /** Smoothed inverse document frequency: 1 for a term in every document, ~ln(N) for a new one. */
   idf(id: number): number {
-    const df = id < this.documentFrequency.length ? this.documentFrequency[id] : 0;
-    return Math.log((this.documents + 1) / (df + 1)) + 1;
+    if (id >= this.documentFrequency.length) return Math.log(this.documents + 1) + 1;
+    // Matching a report asks for the same words' rarity dozens of times before the next arrives.
+    if (this.idfAt[id] === this.documents + 1) return this.idfValue[id];
+    const value = Math.log((this.documents + 1) / (this.documentFrequency[id] + 1)) + 1;
+    this.idfValue[id] = value;
+    this.idfAt[id] = this.documents + 1;
+    return value;
   }
 }
 
