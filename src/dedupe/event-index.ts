@@ -19,8 +19,8 @@ const MAX_SCANNED_KEYS = 10;
  * its rarer keys did not already find. Held-out scores are the same at 200, 320 or unlimited.
  */
 const MAX_SCANNED_ENTRIES = 240;
-/** Stories scored per item, the ones sharing most keys (held-out scores are the same from 6 up). */
-const MAX_SCORED_STORIES = 8;
+/** Stories scored per item, the ones sharing most keys (held-out scores are the same at 6, 8 and 12). */
+const MAX_SCORED_STORIES = 6;
 
 /** An item in the index, with the story it is filed under (kept in step by add, evict and move). */
 type IndexedDoc = EventDoc & { profile?: StoryProfile };
