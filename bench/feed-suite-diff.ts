@@ -14,6 +14,8 @@
  *    (title, link, published/updated, image of the first item).
  *  - rowanmanning/sample-feeds: content/ ** /feed.xml (real sites' feeds and spec examples), which
  *    carry no expected values: counted as parsed or not, with items, links and images.
+ *  - w3c/feedvalidator: testcases/ (valid and invalid documents for the validator): each must be
+ *    read without throwing, as a feed or refused with a named error; the slowest is reported.
  *
  * Prints agreement per field (compared, agree, disagree) and the first disagreements of each.
  * A field counts only where our model has it: feedparser's HTML title and summary are compared as
@@ -424,6 +426,37 @@ async function runSampleFeeds(root: string, tally: Tally): Promise<{ documents: 
   return { documents, parsed, summary: `${items} items, ${absoluteLinks} with an absolute link, ${withImage} with a lead image` };
 }
 
+/**
+ * w3c/feedvalidator's testcases carry expected validator messages, not parsed values: each document
+ * counts as read (a feed, or refused with a named error), and the slowest read is reported.
+ */
+async function runFeedvalidator(root: string, tally: Tally): Promise<{ documents: number; parsed: number; summary: string }> {
+  let documents = 0;
+  let parsed = 0;
+  let slowest = { ms: 0, file: '' };
+  const codes = new Map<string, number>();
+  for (const file of walk(path.join(root, 'testcases'), (f) => /\.(?:xml|rss|atom|rdf)$/.test(f))) {
+    documents++;
+    const name = path.relative(root, file);
+    const started = performance.now();
+    let outcome: string;
+    try {
+      const result = await parse(decodeLikeFeedparser(readFileSync(file)), 'http://www.example.com/feed.xml');
+      outcome = result.ok ? 'feed' : result.error.code;
+      if (result.ok) parsed++;
+    } catch (error) {
+      outcome = 'threw';
+      tally.record('feedvalidator read without throwing', false, { file: name, expected: 'a result', ours: String(error) });
+    }
+    if (outcome !== 'threw') tally.record('feedvalidator read without throwing', true, { file: name, expected: '', ours: '' });
+    codes.set(outcome, (codes.get(outcome) ?? 0) + 1);
+    const ms = performance.now() - started;
+    if (ms > slowest.ms) slowest = { ms, file: name };
+  }
+  const outcomes = [...codes].map(([code, n]) => `${code} ${n}`).join(', ');
+  return { documents, parsed, summary: `${outcomes}; slowest ${slowest.ms.toFixed(0)} ms (${slowest.file})` };
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const dir = args.find((arg) => !arg.startsWith('--'));
@@ -446,8 +479,11 @@ async function main(): Promise<void> {
   } else if (existsSync(path.join(dir, 'content'))) {
     const { documents, parsed, summary } = await runSampleFeeds(dir, tally);
     title = `sample-feeds: ${documents} documents, ${parsed} parsed; ${summary}`;
+  } else if (existsSync(path.join(dir, 'testcases'))) {
+    const { documents, parsed, summary } = await runFeedvalidator(dir, tally);
+    title = `feedvalidator testcases: ${documents} documents, ${parsed} read as feeds; outcomes: ${summary}`;
   } else {
-    console.error(`${dir}: not a suite this script knows (feedparser, gofeed, sample-feeds)`);
+    console.error(`${dir}: not a suite this script knows (feedparser, gofeed, sample-feeds, feedvalidator)`);
     process.exit(2);
   }
   if (placeholderTitles > 0) title += `; ${placeholderTitles} documents read with a placeholder title on their first item (it had neither title nor link)`;
