@@ -1,7 +1,7 @@
 /**
  * A lead image whose URL has no file extension (image CDNs: resizing endpoints, query strings) is
  * still published in the served RSS and Atom feeds, as Media RSS <media:content medium="image">,
- * which feed readers (Miniflux, FreshRSS/SimplePie) take as an image without a MIME type.
+ * which feed readers (Miniflux, for one) take as an image without a MIME type.
  */
 import sax from 'sax';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -2,8 +2,8 @@
  * Media RSS (http://search.yahoo.com/mrss/) for lead images whose media type is unknown: an image
  * CDN URL such as https://img.example/resize?id=88&w=1200 has no file extension, and RSS
  * enclosures must state a type (Atom ones should). `<media:content url medium="image">` needs
- * none: readers take medium="image" as an image (Miniflux maps it to image/*, SimplePie-based
- * FreshRSS shows it as the entry's picture, our own parser reads it back), in RSS and Atom alike.
+ * none: medium="image" says what it is (Miniflux maps it to image/* in RSS and Atom entries alike;
+ * our own parser reads it back), and Media RSS is what most image-carrying feeds already use.
  */
 
 export const MEDIA_RSS_NAMESPACE = 'http://search.yahoo.com/mrss/';
