@@ -1,8 +1,10 @@
 import { userInfo } from 'node:os';
+import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { loadGazetteerIfPresent } from './classify/gazetteer';
 import { classifyText, loadOrTrainClassifier, type TfidfClassifier } from './classify/tfidf-classifier';
 import { readCorpusExamples } from './classify/corpus';
+import { backgroundStats } from './dedupe/background-stats';
 import { loadEventScorer } from './dedupe/event-scorer-file';
 import { ownDemoFeedUrls, resolveFeedUrls, type LoadedConfig } from './config/load-config';
 import type { FetchRunSettings } from './jobs/fetch-run';
@@ -77,7 +79,7 @@ export function createServices(config: LoadedConfig, logger: Logger, options: Se
     windowDays: config.dedupe.windowDays,
     model: loadEventScorer(config.dedupe.scorerPath),
     // Word rarity starts from the labelled corpus, so a new store weighs names over beat words at once.
-    background: () => readCorpusExamples(config.classifier.corpusDir),
+    background: () => backgroundStats(path.resolve(config.classifier.corpusDir), () => readCorpusExamples(config.classifier.corpusDir)),
   });
   const republished = stories.applyCurationPolicy();
   if (republished > 0) logger.info('curation policy re-applied', { changed_stories: republished });

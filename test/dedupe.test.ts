@@ -118,6 +118,22 @@ describe('what identifies an event in a report', () => {
   });
 });
 
+describe('word rarity', () => {
+  it('a copy of the background counts weighs words as the background does, and learning in it leaves the background unchanged', () => {
+    const background = new TermStats();
+    for (const title of ['Runway raises $308 million', 'Pika adds lip sync to its video app', 'Runway opens a film festival'])
+      buildEventDoc({ storyId: 0, feedId: 'corpus', title, summary: '', publishedAt: '2026-01-01T00:00:00Z' }, background);
+    const runway = background.nameId('runway');
+    const copy = new TermStats().copyFrom(background);
+    expect(copy.nameId('runway')).toBe(runway);
+    expect(copy.idf(runway)).toBe(background.idf(runway));
+    buildEventDoc({ storyId: 0, feedId: 'verge', title: 'Runway launches Gen-4', summary: '', publishedAt: '2026-01-02T00:00:00Z' }, copy);
+    expect(copy.idf(runway)).toBeLessThan(background.idf(runway));
+    expect(new TermStats().copyFrom(background).idf(runway)).toBe(background.idf(runway));
+    expect(() => copy.copyFrom(background)).toThrow(/empty/);
+  });
+});
+
 describe('the same-event index', () => {
   const at = (hour: number) => new Date(Date.UTC(2026, 10, 24, hour)).toISOString();
   const setup = () => {

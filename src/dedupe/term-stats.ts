@@ -28,6 +28,31 @@ export class TermStats {
   private readonly lowercase = new Set<string>();
   private static readonly MAX_LOWERCASE_WORDS = 200_000;
 
+  /**
+   * Makes this (new, empty) instance count exactly what `source` counts, leaving `source` as it
+   * is: the background corpus is counted once per process and copied for each window.
+   */
+  copyFrom(source: TermStats): this {
+    if (this.nextId !== 0 || this.documents !== 0) throw new Error('TermStats.copyFrom needs an empty instance');
+    for (const [mine, theirs] of [
+      [this.words, source.words],
+      [this.names, source.names],
+      [this.figures, source.figures],
+      [this.versions, source.versions],
+    ] as const) {
+      for (const [term, id] of theirs) mine.set(term, id);
+    }
+    this.nextId = source.nextId;
+    this.documents = source.documents;
+    this.documentFrequency = source.documentFrequency.slice();
+    this.nameWord = source.nameWord.slice();
+    this.countedIn = source.countedIn.slice();
+    this.idfValue = new Float64Array(source.idfValue.length);
+    this.idfAt = new Int32Array(source.idfAt.length);
+    for (const word of source.lowercase) this.lowercase.add(word);
+    return this;
+  }
+
   /** The id of a (stemmed) word, assigning one if it is new. */
   wordId(word: string): number {
     return this.words.get(word) ?? this.assign(this.words, word);

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { buildEventDoc, seedTermStats, type EventDoc } from '../dedupe/event-doc';
+import { buildEventDoc, type EventDoc } from '../dedupe/event-doc';
 import { EventIndex, type EventMatch } from '../dedupe/event-index';
 import type { EventScorerModel } from '../dedupe/event-scorer';
 import { TermStats } from '../dedupe/term-stats';
@@ -21,8 +21,8 @@ interface ItemRow {
 export interface RecentEventsOptions {
   windowDays: number;
   model: EventScorerModel;
-  /** Texts whose word frequencies seed the rarity weights before any item is stored. */
-  background: () => Iterable<{ title: string; summary: string }>;
+  /** Word rarity before any item is stored (see dedupe/background-stats.ts): copied, never changed. */
+  background: () => TermStats;
 }
 
 /**
@@ -74,7 +74,7 @@ export class RecentEvents {
    */
   seed(): void {
     if (this.seeded) return;
-    seedTermStats(this.stats, this.options.background());
+    this.stats.copyFrom(this.options.background());
     this.seeded = true;
   }
 

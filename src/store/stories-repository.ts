@@ -17,7 +17,6 @@ import { RecentEvents, type RecentEventsOptions } from './recent-events';
 import { StoryEdits, StoryEditError, type PairLabel } from './story-edits';
 import { ReclusterStore, type ReclusterOutcome } from './recluster-store';
 import { planRecluster } from '../dedupe/recluster-plan';
-import { seedTermStats } from '../dedupe/event-doc';
 import type { EventScorerModel } from '../dedupe/event-scorer';
 import { TermStats } from '../dedupe/term-stats';
 import { loadEventScorer } from '../dedupe/event-scorer-file';
@@ -137,7 +136,7 @@ export class StoriesRepository implements PublishedStoryReader {
     this.matching = {
       windowDays: matching.windowDays ?? 7,
       model: matching.model ?? loadEventScorer(),
-      background: matching.background ?? (() => []),
+      background: matching.background ?? (() => new TermStats()),
     };
     this.recentEvents = new RecentEvents(db, this.matching);
     this.edits = new StoryEdits(db);
@@ -479,7 +478,7 @@ export class StoriesRepository implements PublishedStoryReader {
       this.bumpVersion(at);
     });
     const input = store.input(options.since, this.matching.windowDays, this.edits.pairLabels());
-    const stats = seedTermStats(new TermStats(), this.matching.background());
+    const stats = new TermStats().copyFrom(this.matching.background());
     const plan = planRecluster(input, stats, options.model, this.matching.windowDays, options.onProgress);
     const outcome = store.apply(input, plan);
     this.recentEvents.setModel(options.model);
