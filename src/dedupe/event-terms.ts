@@ -181,8 +181,11 @@ export function rawWords(text: string): RawWord[] {
       continue;
     }
     const start = index;
-    index += 1;
-    while (index < length && isWordPart(text.charCodeAt(index))) index += 1;
+    // Most words are written in lower-case ASCII: they are their own lower case (no new string).
+    let lowerAscii = true;
+    for (let code = text.charCodeAt(index); index < length && (index === start || isWordPart(code)); code = text.charCodeAt(++index)) {
+      if ((code >= 65 && code <= 90) || code >= 128) lowerAscii = false;
+    }
     const token = trimWord(text.slice(start, index));
     if (token === '') continue;
     let sentenceStart = words.length === 0;
@@ -196,7 +199,7 @@ export function rawWords(text: string): RawWord[] {
       }
     }
     lastEnd = index;
-    const lower = token.toLowerCase();
+    const lower = lowerAscii ? token : token.toLowerCase();
     words.push({ text: token, lower, sentenceStart, capitalized: isCapitalized(token), info: wordInfo(lower) });
   }
   return words;

@@ -239,6 +239,8 @@ export class StoriesRepository implements PublishedStoryReader {
           continue;
         }
         let storyId: number;
+        const categories = JSON.stringify(item.categories);
+        const terms = JSON.stringify(classification.terms);
         if (assignment.kind === 'new') {
           const heldReason =
             settings.categoryHint && settings.categoryHint !== classification.label
@@ -250,11 +252,11 @@ export class StoriesRepository implements PublishedStoryReader {
               summary: item.summary,
               url: item.originalUrl,
               author: item.author,
-              categories: JSON.stringify(item.categories),
+              categories,
               imageUrl: item.imageUrl,
               label: classification.label,
               confidence: classification.confidence,
-              terms: JSON.stringify(classification.terms),
+              terms,
               heldReason,
               publishedAt: item.publishedAt,
               now,
@@ -277,11 +279,11 @@ export class StoriesRepository implements PublishedStoryReader {
           author: item.author,
           publishedAt: item.publishedAt,
           hasFeedDate: item.hasFeedDate ? 1 : 0,
-          categories: JSON.stringify(item.categories),
+          categories,
           imageUrl: item.imageUrl,
           label: classification.label,
           confidence: classification.confidence,
-          terms: JSON.stringify(classification.terms),
+          terms,
           now,
         }).lastInsertRowid;
         this.recentEvents.added(assignment.evidence, storyId, Number(itemId));
