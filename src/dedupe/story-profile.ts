@@ -205,23 +205,14 @@ export class StoryProfile {
 
   private centroidCosine(text: SparseVector): number {
     if (this.centroid === null) return 0;
-    const { ids, weights } = this.centroid;
+    const { weights } = this.centroid;
     if (this.centroidNorm < 0) {
       let norm = 0;
       for (let i = 0; i < weights.length; i += 1) norm += weights[i] * weights[i];
       this.centroidNorm = Math.sqrt(norm);
     }
     if (this.centroidNorm === 0) return 0;
-    let dot = 0;
-    for (let i = 0, j = 0; i < text.ids.length && j < ids.length; ) {
-      if (text.ids[i] === ids[j]) {
-        dot += text.weights[i] * weights[j];
-        i += 1;
-        j += 1;
-      } else if (text.ids[i] < ids[j]) i += 1;
-      else j += 1;
-    }
-    return dot / this.centroidNorm;
+    return cosine(text, this.centroid) / this.centroidNorm;
   }
 
 
