@@ -8,7 +8,7 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,12 +23,26 @@ const asRoot = process.getuid?.() === 0;
 const serviceUser = asRoot ? { uid: NOBODY, gid: NOBODY } : {};
 
 let dir: string;
+/** Folders above the project that `nobody` could not pass through, with the mode each had. */
+const opened: { folder: string; mode: number }[] = [];
 beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'read-only-db-'));
   chmodSync(dir, 0o755); // nobody must reach the config file and the data folders
+  // ...and the project's code: a checkout in a `mktemp -d` folder (mode 700) is closed to others.
+  if (asRoot) {
+    for (let folder = path.resolve(repoRoot); ; folder = path.dirname(folder)) {
+      const mode = statSync(folder).mode & 0o7777;
+      if ((mode & 0o005) !== 0o005) {
+        opened.push({ folder, mode });
+        chmodSync(folder, mode | 0o005);
+      }
+      if (path.dirname(folder) === folder) break;
+    }
+  }
 });
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
+  for (const { folder, mode } of opened) chmodSync(folder, mode);
 });
 
 /** A data folder holding a stored database with one feed, owned by the service's user. */
