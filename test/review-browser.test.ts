@@ -213,11 +213,13 @@ describe('review page in headless Chromium', () => {
       page.waitForResponse((response) => response.request().method() === 'POST' && /\/review\/stories\/\d+\/split$/.test(new URL(response.url()).pathname)),
       page.click(`${card} button.split[value="${pixelpostItem}"]`),
     ]);
-    await page.waitForLoadState();
     const after = services.stories.getStory(target.id)!;
     expect(after.outlets.map((outlet) => outlet.feedId)).toEqual(['modelbeat']);
     const splitId = all().find((story) => story.outlets.some((outlet) => outlet.itemId === pixelpostItem))!.id;
     expect(splitId).not.toBe(target.id);
+    // The answer sends the page on to confirm the new story: let that page load before going elsewhere
+    // (waitForLoadState could see the page before it, and the next goto would be cut short).
+    await page.waitForURL(new RegExp(`decided=${splitId}#`));
 
     // The site's own headline: select the target, press e, type, save.
     await page.goto(`${origin}/review?status=all#story-${target.id}`);
