@@ -123,7 +123,7 @@ export interface EventDocInput {
   publishedAt: string;
 }
 
-function idsOf(terms: readonly string[], id: (term: string) => number): number[] {
+function idsOf<T>(terms: readonly T[], id: (term: T) => number): number[] {
   const ids = new Array<number>(terms.length);
   for (let i = 0; i < terms.length; i += 1) ids[i] = id(terms[i]);
   return ids;
@@ -145,8 +145,8 @@ interface TermIds {
 function termIds(extracted: EventTerms, stats: TermStats, learn: boolean): TermIds {
   if (learn) stats.noteLowercase(extracted.lowercaseWords);
   const ids: TermIds = {
-    titleIds: idsOf(extracted.title, (term) => stats.wordId(term)),
-    bodyIds: idsOf(extracted.body, (term) => stats.wordId(term)),
+    titleIds: idsOf(extracted.title, (stem) => stats.stemId(stem)),
+    bodyIds: idsOf(extracted.body, (stem) => stats.stemId(stem)),
     // Names, figures and versions come out of eventTerms without repeats.
     entityIds: idsOf(extracted.entities, (term) => stats.nameId(term)),
     figureIds: idsOf(extracted.figures, (term) => stats.figureId(term)),

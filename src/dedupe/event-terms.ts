@@ -13,9 +13,9 @@ import { words as naturalStopWords } from 'natural/lib/natural/util/stopwords.js
 
 export interface EventTerms {
   /** Stemmed content words of the headline, with repeats. */
-  title: string[];
+  title: Stem[];
   /** Stemmed content words of the summary / content, with repeats. */
-  body: string[];
+  body: Stem[];
   /** Proper names, lower-cased: single words ("ideogram") and adjacent pairs ("stable diffusion"). */
   entities: string[];
   /** Normalized figures: "$40m", "1080p", "10s", "4k", "n:300". */
@@ -101,8 +101,31 @@ const TIME_UNITS: Record<string, string> = {
   per: '',
 };
 
+/**
+ * One distinct stem, shared by every word that stems to it. `vocabulary` and `id` are scratch for
+ * the vocabulary that last numbered it (see TermStats.stemId): most words of an item were seen
+ * before, and reading their id here costs less than a lookup in a vocabulary of many thousand words.
+ */
+export interface Stem {
+  readonly text: string;
+  vocabulary: object | null;
+  id: number;
+}
+
 const MAX_CACHED_STEMS = 50_000;
 const stemCache = new Map<string, string>();
+const stemObjects = new Map<string, Stem>();
+
+/** The shared Stem of a stem's text. */
+function stemOf(text: string): Stem {
+  let stem = stemObjects.get(text);
+  if (stem === undefined) {
+    if (stemObjects.size >= MAX_CACHED_STEMS) stemObjects.clear();
+    stem = { text, vocabulary: null, id: -1 };
+    stemObjects.set(text, stem);
+  }
+  return stem;
+}
 
 /** The Porter stem of a lower-case word, memoized. */
 export function stemWord(word: string): string {
@@ -315,7 +338,7 @@ function unique(values: string[]): string[] {
 }
 
 /** Reads one section's words into `into` and the names, figures and versions of `terms`; `mark` is eventTerms' text mark. */
-function read(part: Section, into: string[], terms: EventTerms, mark: number, ordinary: OrdinaryWords): void {
+function read(part: Section, into: Stem[], terms: EventTerms, mark: number, ordinary: OrdinaryWords): void {
   const { words } = part;
   let previousName: string | null = null;
   /** The content word just before, which a bare number may version: "Veo 3", "Stable Diffusion 3.5". */
@@ -358,7 +381,7 @@ function read(part: Section, into: string[], terms: EventTerms, mark: number, or
     if (versioned) {
       terms.versions.push(`${versioned[1]} ${normalizeNumber(versioned[2])}`);
       terms.entities.push(versioned[1]);
-      into.push(versioned[1]);
+      into.push(stemOf(versioned[1]));
       previousName = null;
       previousWord = null;
       continue;
@@ -399,7 +422,7 @@ function withoutQuotes(word: string): string {
 /** What read() needs to know of a lower-case word, worked out once per distinct word. */
 interface WordInfo {
   /** The stems it adds to the text: none for short, stop and letterless words; a hyphenated word's parts. */
-  stems: string[];
+  stems: Stem[];
   stopWord: boolean;
   capitalizedCommon: boolean;
   figureLike: boolean;
@@ -425,10 +448,10 @@ function contentStem(word: string): string | null {
 function wordInfo(lower: string): WordInfo {
   let info = wordInfoCache.get(lower);
   if (info === undefined) {
-    const stems: string[] = [];
+    const stems: Stem[] = [];
     for (const part of lower.includes('-') ? lower.split('-') : [lower]) {
       const stem = contentStem(part);
-      if (stem !== null) stems.push(stem);
+      if (stem !== null) stems.push(stemOf(stem));
     }
     info = {
       stems,

@@ -7,7 +7,7 @@
  * "veo" the word and "veo" the name are different terms without building prefixed strings for
  * every lookup (this runs for every term of every ingested item).
  */
-import { stemWord } from './event-terms';
+import { stemWord, type Stem } from './event-terms';
 
 export class TermStats {
   private readonly words = new Map<string, number>();
@@ -56,6 +56,15 @@ export class TermStats {
   /** The id of a (stemmed) word, assigning one if it is new. */
   wordId(word: string): number {
     return this.words.get(word) ?? this.assign(this.words, word);
+  }
+
+  /** The id of a stem (as wordId), remembered on the stem for this vocabulary. */
+  stemId(stem: Stem): number {
+    if (stem.vocabulary === this) return stem.id;
+    const id = this.wordId(stem.text);
+    stem.vocabulary = this;
+    stem.id = id;
+    return id;
   }
 
   /** The id of a name ("ideogram", "stable diffusion"). */
