@@ -138,6 +138,17 @@ describe('related stories and the story page, over a store filled by the ingest 
     expect(related.map((story) => story.title).join('\n')).not.toMatch(/renders stills|raises \$250 million|leaked/);
   });
 
+  it('a story\'s last change in the feeds is when its last outlet joined', async () => {
+    const target = byTitle(/adds camera control/);
+    // Framewire stored it at 12:00; Pixel Post joined at 13:00 and Model Beat at 14:00 (March 2).
+    expect(target.updatedAt).toBe('2026-03-02T14:00:00.000Z');
+    const atom = await (await fetch(`${origin}/feeds/video.atom`)).text();
+    const entry = atom.split('<entry>').find((part) => part.includes('adds camera control'));
+    expect(entry).toContain('<updated>2026-03-02T14:00:00.000Z</updated>');
+    // A story nobody joined keeps its own time.
+    expect(byTitle(/Pika ships lip sync/).updatedAt).toBe('2026-03-04T12:00:00.000Z');
+  });
+
   it('an image story gets image stories only, filled with the newest ones when nothing is similar', () => {
     const finder = new RelatedStoriesFinder(new StoryQueries(services.db));
     const related = finder.findRelated(byTitle(/Midjourney V8/));

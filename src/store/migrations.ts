@@ -283,6 +283,15 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       CREATE INDEX stories_all_feed ON stories (published_at DESC, id DESC) WHERE published = 1;
     `,
   },
+  {
+    version: 12,
+    name: 'outlets are counted from items, not kept on the story',
+    sql: `
+      -- Nothing read it (pages count a story's outlets from its items), and keeping it current
+      -- rewrote a random story page for every report that joined a story.
+      ALTER TABLE stories DROP COLUMN outlet_count;
+    `,
+  },
 ];
 
 export function migrate(db: Database.Database): number[] {

@@ -108,7 +108,6 @@ export class ReclusterStore {
       const refresh = this.db.prepare(
         `UPDATE stories SET ${WORDING_FROM_ITEM},
            published_at = (SELECT MIN(published_at) FROM items WHERE story_id = @storyId),
-           outlet_count = (SELECT COUNT(DISTINCT feed_id) FROM items WHERE story_id = @storyId),
            updated_at = @at
          WHERE id = @storyId`,
       );

@@ -38,7 +38,7 @@ export class StoryEdits {
   private readonly itemsOf: Database.Statement;
   private readonly storyOf: Database.Statement;
   private readonly recordPair: Database.Statement;
-  private readonly recount: Database.Statement;
+  private readonly touch: Database.Statement;
 
   constructor(private readonly db: Database.Database) {
     this.itemsOf = db.prepare('SELECT id FROM items WHERE story_id = ? ORDER BY id').pluck();
@@ -48,10 +48,7 @@ export class StoryEdits {
        ON CONFLICT (item_a, item_b) DO UPDATE SET same_event = excluded.same_event, editor = excluded.editor,
          decided_at = excluded.decided_at`,
     );
-    this.recount = db.prepare(
-      `UPDATE stories SET outlet_count = (SELECT COUNT(DISTINCT feed_id) FROM items WHERE story_id = @storyId),
-         updated_at = @at WHERE id = @storyId`,
-    );
+    this.touch = db.prepare('UPDATE stories SET updated_at = @at WHERE id = @storyId');
   }
 
   private labelPairs(left: readonly number[], right: readonly number[], same: boolean, editor: string, at: string): void {
@@ -77,7 +74,7 @@ export class StoryEdits {
     // Stories merged into this one earlier now point at the new target too.
     this.db.prepare('UPDATE stories SET merged_into = ? WHERE merged_into = ?').run(intoStoryId, storyId);
     this.db
-      .prepare(`UPDATE stories SET merged_into = ?, published = 0, outlet_count = 0, updated_at = ? WHERE id = ?`)
+      .prepare(`UPDATE stories SET merged_into = ?, published = 0, updated_at = ? WHERE id = ?`)
       .run(intoStoryId, at, storyId);
     // The target is covered earlier if the merged story was.
     this.db
@@ -86,7 +83,7 @@ export class StoryEdits {
            first_seen_at = MIN(first_seen_at, (SELECT first_seen_at FROM stories WHERE id = @from)) WHERE id = @into`,
       )
       .run({ from: storyId, into: intoStoryId });
-    this.recount.run({ storyId: intoStoryId, at });
+    this.touch.run({ storyId: intoStoryId, at });
   }
 
   /** Takes one report out of `storyId` into a new story of its own; returns the new story's id. */
@@ -134,8 +131,8 @@ export class StoryEdits {
          WHERE id = @storyId AND (SELECT original_url FROM items WHERE id = @item) IS url`,
       )
       .run({ first: remaining[0], storyId, item: itemId });
-    this.recount.run({ storyId, at });
-    this.recount.run({ storyId: newStoryId, at });
+    this.touch.run({ storyId, at });
+    this.touch.run({ storyId: newStoryId, at });
     return newStoryId;
   }
 

@@ -32,6 +32,7 @@ interface OutletRow {
   feed_name: string;
   url: string | null;
   published_at: string;
+  fetched_at: string;
 }
 
 function parseJsonArray(text: string): string[] {
@@ -43,20 +44,30 @@ function parseJsonArray(text: string): string[] {
   }
 }
 
+/** A story's outlets, and when the last of its items was stored (an outlet joining changes the story). */
+interface StoryOutlets {
+  outlets: Outlet[];
+  lastItemStoredAt: string;
+}
+
 /** Loads the outlets of many stories in one query (no N+1 when rendering a feed page). */
-export function outletsByStory(db: Database.Database, storyIds: readonly number[]): Map<number, Outlet[]> {
-  const result = new Map<number, Outlet[]>();
+function outletsByStory(db: Database.Database, storyIds: readonly number[]): Map<number, StoryOutlets> {
+  const result = new Map<number, StoryOutlets>();
   if (storyIds.length === 0) return result;
   const rows = db
     .prepare(
-      `SELECT i.id AS item_id, i.title, i.story_id, i.feed_id, f.name AS feed_name, i.original_url AS url, i.published_at
+      `SELECT i.id AS item_id, i.title, i.story_id, i.feed_id, f.name AS feed_name, i.original_url AS url, i.published_at,
+         i.fetched_at
        FROM items i JOIN feeds f ON f.id = i.feed_id
        WHERE i.story_id IN (SELECT value FROM json_each(?))
        ORDER BY i.story_id, i.published_at, i.id`,
     )
     .all(JSON.stringify(storyIds)) as OutletRow[];
   for (const row of rows) {
-    const list = result.get(row.story_id) ?? [];
+    let story = result.get(row.story_id);
+    if (!story) result.set(row.story_id, (story = { outlets: [], lastItemStoredAt: row.fetched_at }));
+    if (row.fetched_at > story.lastItemStoredAt) story.lastItemStoredAt = row.fetched_at;
+    const list = story.outlets;
     // One outlet per feed: a feed re-posting the same URL is still one outlet.
     if (!list.some((outlet) => outlet.feedId === row.feed_id)) {
       list.push({
@@ -68,12 +79,11 @@ export function outletsByStory(db: Database.Database, storyIds: readonly number[
         title: row.title,
       });
     }
-    result.set(row.story_id, list);
   }
   return result;
 }
 
-export function toStory(row: StoryRow, outlets: Outlet[]): Story {
+function toStory(row: StoryRow, stored: StoryOutlets | undefined): Story {
   const predicted: Classification = {
     label: row.predicted_label as Label,
     confidence: row.confidence,
@@ -95,8 +105,9 @@ export function toStory(row: StoryRow, outlets: Outlet[]): Story {
     published: row.published === 1,
     publishedAt: row.published_at,
     firstSeenAt: row.first_seen_at,
-    updatedAt: row.updated_at,
-    outlets,
+    // Its own last change (an editor's, a recluster's) or the last outlet that joined it.
+    updatedAt: stored && stored.lastItemStoredAt > row.updated_at ? stored.lastItemStoredAt : row.updated_at,
+    outlets: stored?.outlets ?? [],
     mergedInto: row.merged_into ?? null,
     wordingByEditor: row.wording_by_editor === 1,
   };
@@ -107,5 +118,5 @@ export function hydrateStories(db: Database.Database, rows: readonly StoryRow[])
     db,
     rows.map((row) => row.id),
   );
-  return rows.map((row) => toStory(row, outlets.get(row.id) ?? []));
+  return rows.map((row) => toStory(row, outlets.get(row.id)));
 }
