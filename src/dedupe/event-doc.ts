@@ -19,7 +19,6 @@ export interface SparseVector {
 // Not frozen: a frozen array has another hidden class, which would make every loop over these
 // lists polymorphic; `readonly` keeps them unchanged.
 export const NO_IDS: readonly number[] = [];
-const NO_STRINGS: readonly string[] = [];
 const NO_VERSION_PARTS: EventDoc['versionParts'] = [];
 
 export interface EventDoc {
@@ -35,7 +34,8 @@ export interface EventDoc {
   figures: readonly number[];
   /** The figures that are amounts of money ("$40m"), sorted: a different amount speaks against a match. */
   amounts: readonly number[];
-  versions: readonly string[];
+  /** Ids of its versioned names ("veo 3"), sorted. */
+  versions: readonly number[];
   /** Each version split into what it versions and its number: "stable diffusion 3.5" -> ["stable diffusion", "3.5"]. */
   versionParts: readonly (readonly [name: string, number: string])[];
   /** The name id of the headline's first name (see EventTerms.subject) and its stemmed word's id; -1 when none. */
@@ -200,7 +200,7 @@ export function buildEventDoc(input: EventDocInput, stats: TermStats, learn = tr
     entityWords,
     figures: sortedIds(figureIds),
     amounts: sortedIds(figureIds.filter((_, i) => extracted.figures[i].startsWith('$'))),
-    versions: extracted.versions.length === 0 ? NO_STRINGS : extracted.versions,
+    versions: sortedIds(versionIds),
     versionParts: extracted.versions.length === 0 ? NO_VERSION_PARTS : extracted.versions.map((version) => {
       const space = version.lastIndexOf(' ');
       return [version.slice(0, space), version.slice(space + 1)] as const;

@@ -130,7 +130,7 @@ function pairEvidence(doc: EventDoc, member: EventDoc, terms: TermLookup, best: 
   for (const id of doc.amounts) if (hasId(member.amounts, id)) sharedAmounts += 1;
 
   let sharedVersion = false;
-  for (const version of doc.versions) if (member.versions.includes(version)) sharedVersion = true;
+  for (const id of doc.versions) if (hasId(member.versions, id)) sharedVersion = true;
 
   // Two reports of different events by one company share its name; reports of one event also
   // share what happened: rare words besides the names.
