@@ -117,9 +117,13 @@ function pairEvidence(doc: EventDoc, member: EventDoc, terms: TermLookup, best: 
   // name or as a plain word.
   let nameMass = 0;
   let foundMass = 0;
-  for (let i = 0; i < doc.entities.length; i += 1) {
+  // Both name lists are sorted: one pass finds the shared ones.
+  const theirNames = member.entities;
+  for (let i = 0, j = 0; i < doc.entities.length; i += 1) {
+    const name = doc.entities[i];
     nameMass += doc.entityIdf[i];
-    if (hasId(member.entities, doc.entities[i]) || (doc.entityWords[i] >= 0 && hasId(member.text.ids, doc.entityWords[i]))) {
+    while (j < theirNames.length && theirNames[j] < name) j += 1;
+    if ((j < theirNames.length && theirNames[j] === name) || (doc.entityWords[i] >= 0 && hasId(member.text.ids, doc.entityWords[i]))) {
       foundMass += doc.entityIdf[i];
     }
   }
