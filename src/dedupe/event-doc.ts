@@ -102,17 +102,42 @@ function vector(distinctIds: readonly number[], stats: TermStats): SparseVector 
   return { ids, weights };
 }
 
+/*
+ * A document's lists are short (a few to some dozens of ids), and Array.prototype.sort allocates a
+ * work array on every call: a quarter of what matching allocated per item, all of it for the young
+ * generation's collector to sweep. Insertion sort sorts them where they are.
+ */
+
 /** The ids in increasing order, as a plain array (the shared empty one when there are none). */
 function sortedIds(ids: readonly number[]): readonly number[] {
   if (ids.length === 0) return NO_IDS;
-  return ids.slice().sort((a, b) => a - b);
+  const sorted = ids.slice();
+  for (let i = 1; i < sorted.length; i += 1) {
+    const id = sorted[i];
+    let j = i - 1;
+    for (; j >= 0 && sorted[j] > id; j -= 1) sorted[j + 1] = sorted[j];
+    sorted[j + 1] = id;
+  }
+  return sorted;
 }
 
 /** The ids ordered rarest first (by IDF now); equally rare ones keep their order. */
 function rarestFirst(ids: readonly number[], stats: TermStats): number[] {
-  const idf = ids.map((id) => stats.idf(id));
-  const order = ids.map((_, i) => i).sort((a, b) => idf[b] - idf[a]);
-  return order.map((i) => ids[i]);
+  const sorted = ids.slice();
+  const rarity = new Array<number>(sorted.length);
+  for (let i = 0; i < sorted.length; i += 1) {
+    const id = sorted[i];
+    const idf = stats.idf(id);
+    let j = i - 1;
+    // Strictly rarer moves ahead: equally rare ids stay in order (a stable sort).
+    for (; j >= 0 && rarity[j] < idf; j -= 1) {
+      sorted[j + 1] = sorted[j];
+      rarity[j + 1] = rarity[j];
+    }
+    sorted[j + 1] = id;
+    rarity[j + 1] = idf;
+  }
+  return sorted;
 }
 
 export interface EventDocInput {

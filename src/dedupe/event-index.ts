@@ -34,10 +34,12 @@ function mostHits(hits: readonly IndexedDoc[]): IndexedDoc[] {
   for (const hit of hits) {
     const value = hit.profile!.hits;
     if (top.length === MAX_SCORED_STORIES && value <= top[top.length - 1].profile!.hits) continue;
+    // Insert at its place, shifting the fewer-hits ones down (splice would allocate an array per call).
     let at = top.length;
-    while (at > 0 && top[at - 1].profile!.hits < value) at -= 1;
-    top.splice(at, 0, hit);
-    if (top.length > MAX_SCORED_STORIES) top.pop();
+    if (at < MAX_SCORED_STORIES) top.push(hit);
+    else at -= 1;
+    for (; at > 0 && top[at - 1].profile!.hits < value; at -= 1) top[at] = top[at - 1];
+    top[at] = hit;
   }
   return top;
 }
