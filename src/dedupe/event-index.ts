@@ -147,7 +147,7 @@ export class EventIndex {
     for (const hit of hitStories) {
       const profile = hit.profile!;
       const storyId = hit.storyId;
-      if (profile.feeds.has(doc.feedId) || !allowed(storyId)) continue;
+      if (profile.hasFeed(doc.feedId) || !allowed(storyId)) continue;
       found.push({ storyId, profile });
     }
     return found;

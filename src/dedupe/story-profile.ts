@@ -180,20 +180,28 @@ export class StoryProfile {
   visit = 0;
   hits = 0;
   readonly members: EventDoc[] = [];
-  readonly feeds = new Set<string>();
   /** The sum of the members' text vectors, and its length (-1: not computed since the last report joined). */
   private centroid: SparseVector | null = null;
   private centroidNorm = -1;
-  /** Version strings by the name they version: "veo" -> {"3"}. */
-  private readonly versions = new Map<string, Set<string>>();
+  /**
+   * Version strings by the name they version: "veo" -> {"3"}; null until a member names a version
+   * (most stories never do, and a window holds thousands of them).
+   */
+  private versions: Map<string, Set<string>> | null = null;
+
+  /** Whether one of its reports came from this feed (a story has a few reports: no Set is kept). */
+  hasFeed(feedId: string): boolean {
+    for (const member of this.members) if (member.feedId === feedId) return true;
+    return false;
+  }
 
   add(doc: EventDoc): void {
     this.members.push(doc);
-    this.feeds.add(doc.feedId);
     // Most stories have one report: its vector is the centroid, and no copy is kept.
     this.centroid = this.centroid === null ? doc.text : sumOf(this.centroid, doc.text);
     this.centroidNorm = -1;
     for (const [name, number] of doc.versionParts) {
+      this.versions ??= new Map();
       let set = this.versions.get(name);
       if (!set) this.versions.set(name, (set = new Set()));
       set.add(number);
@@ -230,6 +238,7 @@ export class StoryProfile {
   }
 
   private versionConflict(doc: EventDoc): boolean {
+    if (this.versions === null) return false;
     let conflict = false;
     for (const [name, number] of doc.versionParts) {
       const known = this.versions.get(name);
