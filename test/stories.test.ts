@@ -194,3 +194,35 @@ describe('related stories and the story page, over a store filled by the ingest 
     }
   });
 });
+
+describe('an article that reached a story through another outlet', () => {
+  it('is stored when its own outlet delivers it, even if that outlet already reported the story; a re-post is not', () => {
+    const feed = (id: string, name: string) => ({ id, name, url: `http://127.0.0.1:9/${id}.rss` });
+    const services = createTestServices({ feeds: [feed('framewire', 'Framewire'), feed('pixelpost', 'Pixel Post'), feed('modelbeat', 'Model Beat')] });
+    try {
+      const at = (h: number) => new Date(Date.UTC(2026, 2, 2, h)).toISOString();
+      const title = 'Runway Gen-5 adds camera control to video generation';
+      const summary = 'Runway says Gen-5 lets creators direct camera moves in generated clips, from pans to dolly shots.';
+      const article = 'https://modelbeat.example/runway-gen-5-camera-control';
+      // Pixel Post syndicates Model Beat's article (same URL) before Model Beat's own feed is read.
+      ingest(services, 'framewire', [{ guid: 'f1', title, summary, url: 'https://framewire.example/gen5', publishedAt: at(10), label: 'video' }]);
+      ingest(services, 'pixelpost', [{ guid: 'p1', title, summary, url: article, publishedAt: at(11), label: 'video' }]);
+      // Model Beat's live blog on the event joins the story first; then its article arrives.
+      ingest(services, 'modelbeat', [
+        { guid: 'm-live', title: `Live: ${title}`, summary, url: 'https://modelbeat.example/live/gen-5', publishedAt: at(12), label: 'video' },
+        { guid: 'm-article', title, summary, url: article, publishedAt: at(13), label: 'video' },
+      ]);
+      // Model Beat posts the same article again under a new guid: already stored.
+      ingest(services, 'modelbeat', [{ guid: 'm-article-again', title, summary, url: article, publishedAt: at(14), label: 'video' }]);
+
+      const guids = services.db.prepare('SELECT guid FROM items ORDER BY id').pluck().all();
+      expect(guids).toEqual(['f1', 'p1', 'm-live', 'm-article']);
+      const stories = services.stories.listForReview({ limit: 10, offset: 0 });
+      expect(stories).toHaveLength(1);
+      // Three outlets, not four reports: one outlet counts once.
+      expect(stories[0].outlets.map((outlet) => outlet.feedId).sort()).toEqual(['framewire', 'modelbeat', 'pixelpost']);
+    } finally {
+      services.dispose();
+    }
+  });
+});

@@ -7,6 +7,8 @@ export interface StoryLookup {
   itemExists(feedId: string, guid: string): boolean;
   /** The story holding an item with this canonical URL, or null. */
   storyByCanonicalUrl(canonicalUrl: string): number | null;
+  /** Whether this feed already delivered an item with this canonical URL. */
+  feedHasUrl(feedId: string, canonicalUrl: string): boolean;
   /** Whether a feed already reported a story. */
   storyHasFeed(storyId: number, feedId: string): boolean;
   /** The item's event vectors; counts its words into the rarity weights (once per stored item). */
@@ -34,7 +36,10 @@ export function assignStory(item: NormalizedItem, lookup: StoryLookup): StoryAss
   let urlStory: number | null = null;
   if (item.canonicalUrl) {
     urlStory = lookup.storyByCanonicalUrl(item.canonicalUrl);
-    if (urlStory !== null && lookup.storyHasFeed(urlStory, item.feedId)) {
+    // The feed posted this article again under a new guid. (Another item of this feed in the same
+    // story is no reason to drop this one: that may be its other report of the event, while this
+    // article reached the story first through an outlet that syndicated it.)
+    if (urlStory !== null && lookup.feedHasUrl(item.feedId, item.canonicalUrl)) {
       return { kind: 'already-stored', reason: 'url' };
     }
   }

@@ -183,10 +183,12 @@ export class StoriesRepository implements PublishedStoryReader {
     const itemExists = this.db.prepare('SELECT 1 FROM items WHERE feed_id = ? AND guid = ?').pluck();
     const byUrl = this.db.prepare('SELECT story_id FROM items WHERE canonical_url = ? ORDER BY id LIMIT 1').pluck();
     const storyHasFeed = this.db.prepare('SELECT 1 FROM items WHERE story_id = ? AND feed_id = ? LIMIT 1').pluck();
+    const feedHasUrl = this.db.prepare('SELECT 1 FROM items WHERE canonical_url = ? AND feed_id = ? LIMIT 1').pluck();
     return {
       itemExists: (feedId, guid) => itemExists.get(feedId, guid) !== undefined,
       storyByCanonicalUrl: (canonicalUrl) => (byUrl.get(canonicalUrl) as number | undefined) ?? null,
       storyHasFeed: (storyId, feedId) => storyHasFeed.get(storyId, feedId) !== undefined,
+      feedHasUrl: (feedId, canonicalUrl) => feedHasUrl.get(canonicalUrl, feedId) !== undefined,
       eventDoc: (item) => this.recentEvents.eventDoc(item),
       sameEvent: (doc) => this.recentEvents.match(doc),
     };
