@@ -135,4 +135,49 @@ describe('production runtime (compiled JavaScript on plain node)', () => {
     expect(health).toMatch(/demo-framewire\s+\d+ items\s+ok /);
     expect(log).not.toMatch(/ERR_MODULE_NOT_FOUND|ERR_UNSUPPORTED_DIR_IMPORT/);
   }, 60_000);
+
+  it('`npm start` stops when npm is told to stop (a process manager signals npm, not its children)', async () => {
+    // `npm start` is the README's command and runs the project's own build (made by `npm ci`).
+    expect(existsSync(path.join(repoRoot, 'dist', 'bundle', 'server.js')), 'dist/ is built by npm ci (prepare)').toBe(true);
+    const configFile = path.join(work, 'npm-start.config.json');
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        database: { path: path.join(work, 'npm-start.db') },
+        classifier: { modelPath: path.join(work, 'npm-start-model.json'), corpusDir: path.join(repoRoot, 'data', 'corpus') },
+        demoDir: path.join(repoRoot, 'data', 'demo'),
+        feeds: [{ id: 'demo-framewire', name: 'FrameWire (offline demo)', url: '/demo/framewire.rss' }],
+      }),
+    );
+    const port = await freePort();
+    const npm = spawn('npm', ['start'], {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', FEEDS_CONFIG: configFile, PORT: String(port) },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let log = '';
+    npm.stderr!.setEncoding('utf8');
+    npm.stderr!.on('data', (chunk: string) => (log += chunk));
+    const exited = new Promise<void>((resolve) => npm.once('exit', () => resolve()));
+    const deadline = Date.now() + 30_000;
+    while (!/listening url=/.test(log) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(log).toMatch(/listening url=/);
+    expect((await get(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+
+    npm.kill('SIGTERM');
+    await exited;
+    // The service went with it: nothing answers on its port (before, the shell npm ran it under
+    // died and left the service running, holding the port).
+    const stopDeadline = Date.now() + 10_000;
+    let answering = true;
+    while (answering && Date.now() < stopDeadline) {
+      answering = await get(`http://127.0.0.1:${port}/health`).then(
+        () => true,
+        () => false,
+      );
+      if (answering) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(answering).toBe(false);
+    expect(log).toMatch(/shutting down signal=SIGTERM/);
+  }, 60_000);
 });
