@@ -113,6 +113,19 @@ describe('what identifies an event in a report', () => {
     }
   });
 
+  it('gives every word its lower case and one shared reading in either case, past the size of its word cache', () => {
+    // More distinct words than the scanner caches (50,000), each read in lower and in upper case.
+    for (let batch = 0; batch < 70; batch += 1) {
+      const words = Array.from({ length: 1000 }, (_, i) => `w${(batch * 1000 + i).toString(36)}x`);
+      const lower = rawWords(words.join(' '));
+      const upper = rawWords(words.map((word) => word.toUpperCase()).join(' '));
+      expect(lower.map((word) => word.lower)).toEqual(words);
+      expect(upper.map((word) => word.lower)).toEqual(words);
+      expect(upper.map((word) => word.text)).toEqual(words.map((word) => word.toUpperCase()));
+      for (let i = 0; i < words.length; i += 1) expect(upper[i].info).toBe(lower[i].info);
+    }
+  });
+
   it('takes the headline\'s first name as the subject of the news', () => {
     expect(eventTerms('Kleiner Perkins leads $60 million bet on video app Captions', 'Kleiner Perkins led the round in Captions.').subject).toBe('kleiner');
     expect(eventTerms('Captions raises $60 million led by Index Ventures', 'The video editing app Captions raised a Series C.').subject).toBe('captions');

@@ -161,20 +161,22 @@ function isWordPart(code: number): boolean {
   return isWordStart(code) || code === 39 || code === 0x2019 || code === 46 || code === 45 || code === 37;
 }
 
-/** Trailing punctuation and possessives are not part of the name: "Runway's." is "Runway". */
-function trimWord(token: string): string {
-  let end = token.length;
-  while (end > 0) {
-    const code = token.charCodeAt(end - 1);
+/**
+ * Where the word text[start, end) ends without trailing punctuation and possessives: "Runway's."
+ * is "Runway".
+ */
+function trimmedEnd(text: string, start: number, end: number): number {
+  while (end > start) {
+    const code = text.charCodeAt(end - 1);
     if (code !== 46 && code !== 39 && code !== 0x2019 && code !== 45) break;
     end -= 1;
   }
-  if (end >= 2) {
-    const last = token.charCodeAt(end - 1);
-    const quote = token.charCodeAt(end - 2);
+  if (end - start >= 2) {
+    const last = text.charCodeAt(end - 1);
+    const quote = text.charCodeAt(end - 2);
     if ((last === 115 || last === 83) && (quote === 39 || quote === 0x2019)) end -= 2;
   }
-  return end === token.length ? token : token.slice(0, end);
+  return end;
 }
 
 function isCapitalized(word: string): boolean {
@@ -204,13 +206,9 @@ export function rawWords(text: string): RawWord[] {
       continue;
     }
     const start = index;
-    // Most words are written in lower-case ASCII: they are their own lower case (no new string).
-    let lowerAscii = true;
-    for (let code = text.charCodeAt(index); index < length && (index === start || isWordPart(code)); code = text.charCodeAt(++index)) {
-      if ((code >= 65 && code <= 90) || code >= 128) lowerAscii = false;
-    }
-    const token = trimWord(text.slice(start, index));
-    if (token === '') continue;
+    for (let code = text.charCodeAt(index); index < length && (index === start || isWordPart(code)); code = text.charCodeAt(++index));
+    const end = trimmedEnd(text, start, index);
+    if (end === start) continue;
     let sentenceStart = words.length === 0;
     if (!sentenceStart) {
       // A single space is by far the most common gap: only the previous word's last character matters.
@@ -222,10 +220,68 @@ export function rawWords(text: string): RawWord[] {
       }
     }
     lastEnd = index;
-    const lower = lowerAscii ? token : token.toLowerCase();
-    words.push({ text: token, lower, sentenceStart, capitalized: isCapitalized(token), info: wordInfo(lower) });
+    words.push(readWord(text, start, end, sentenceStart));
   }
   return words;
+}
+
+/**
+ * The word text[start, end), its lower case and its info. ASCII words are found in wordTable by
+ * their characters where they stand; a lower-case one (most words) is then its own cached lower
+ * case, and no string is cut out of the text for it.
+ */
+function readWord(text: string, start: number, end: number, sentenceStart: boolean): RawWord {
+  let hash = 0x811c9dc5 | 0;
+  let upper = false;
+  let ascii = true;
+  for (let i = start; i < end; i += 1) {
+    let code = text.charCodeAt(i);
+    if (code >= 128) {
+      ascii = false;
+      break;
+    }
+    if (code >= 65 && code <= 90) {
+      upper = true;
+      code += 32;
+    }
+    hash = Math.imul(hash ^ code, 0x01000193);
+  }
+  if (!ascii) {
+    const token = text.slice(start, end);
+    const lower = token.toLowerCase();
+    return { text: token, lower, sentenceStart, capitalized: isCapitalized(token), info: wordInfo(lower) };
+  }
+  const capitalized = isAsciiUpper(text.charCodeAt(start));
+  let slot = hash & WORD_TABLE_MASK;
+  for (let info = wordTableInfos[slot]; info !== null; info = wordTableInfos[slot]) {
+    if (wordTableHashes[slot] === hash && isLowerCaseOf(info.lower, text, start, end)) {
+      return { text: upper ? text.slice(start, end) : info.lower, lower: info.lower, sentenceStart, capitalized, info };
+    }
+    slot = (slot + 1) & WORD_TABLE_MASK;
+  }
+  const token = text.slice(start, end);
+  const lower = upper ? token.toLowerCase() : token;
+  const info = wordInfo(lower);
+  if (wordTableSize >= MAX_CACHED_WORDS) {
+    // Full: start over (the infos stay in wordInfoCache); `slot` no longer marks an empty place.
+    clearWordTable();
+  } else {
+    wordTableInfos[slot] = info;
+    wordTableHashes[slot] = hash;
+    wordTableSize += 1;
+  }
+  return { text: token, lower, sentenceStart, capitalized, info };
+}
+
+/** Whether `lower` is text[start, end) in lower case (ASCII). */
+function isLowerCaseOf(lower: string, text: string, start: number, end: number): boolean {
+  if (lower.length !== end - start) return false;
+  for (let i = 0; i < lower.length; i += 1) {
+    let code = text.charCodeAt(start + i);
+    if (code >= 65 && code <= 90) code += 32;
+    if (lower.charCodeAt(i) !== code) return false;
+  }
+  return true;
 }
 
 const NUMBER = /^\d+(?:[.,]\d+)*$/;
@@ -288,7 +344,10 @@ function section(text: string, isHeadline: boolean): Section {
 export function eventTerms(title: string, summary: string, ordinary: OrdinaryWords = () => true): EventTerms {
   // Marks on the cached word infos count this text's words (no Map or Set per item); the cache is
   // only cleared here, so each word keeps one info object for the whole text.
-  if (wordInfoCache.size >= MAX_CACHED_WORDS) wordInfoCache.clear();
+  if (wordInfoCache.size >= MAX_CACHED_WORDS) {
+    wordInfoCache.clear();
+    clearWordTable();
+  }
   const mark = ++textSerial;
   const body = summary.length > MAX_BODY_CHARS ? summary.slice(0, MAX_BODY_CHARS) : summary;
   const headline = section(title, true);
@@ -421,6 +480,8 @@ function withoutQuotes(word: string): string {
 
 /** What read() needs to know of a lower-case word, worked out once per distinct word. */
 interface WordInfo {
+  /** The word in lower case. */
+  lower: string;
   /** The stems it adds to the text: none for short, stop and letterless words; a hyphenated word's parts. */
   stems: Stem[];
   stopWord: boolean;
@@ -440,6 +501,20 @@ interface WordInfo {
 const MAX_CACHED_WORDS = 50_000;
 const wordInfoCache = new Map<string, WordInfo>();
 
+/**
+ * The infos of ASCII words again, by a hash of their lower-case characters (open addressing, at
+ * most MAX_CACHED_WORDS entries in 2^17 places: under 40 % full). See readWord.
+ */
+const WORD_TABLE_MASK = (1 << 17) - 1;
+const wordTableInfos: (WordInfo | null)[] = new Array<WordInfo | null>(WORD_TABLE_MASK + 1).fill(null);
+const wordTableHashes = new Int32Array(WORD_TABLE_MASK + 1);
+let wordTableSize = 0;
+
+function clearWordTable(): void {
+  wordTableInfos.fill(null);
+  wordTableSize = 0;
+}
+
 function contentStem(word: string): string | null {
   if (word.length < 2 || STOP_WORDS.has(word) || !LETTER.test(word)) return null;
   return stemWord(withoutQuotes(word));
@@ -454,6 +529,7 @@ function wordInfo(lower: string): WordInfo {
       if (stem !== null) stems.push(stemOf(stem));
     }
     info = {
+      lower,
       stems,
       stopWord: STOP_WORDS.has(lower),
       capitalizedCommon: CAPITALIZED_COMMON.has(lower),
