@@ -253,7 +253,8 @@ function readWord(text: string, start: number, end: number, sentenceStart: boole
   }
   const capitalized = isAsciiUpper(text.charCodeAt(start));
   let slot = hash & WORD_TABLE_MASK;
-  for (let info = wordTableInfos[slot]; info !== null; info = wordTableInfos[slot]) {
+  // Before the table is made every place reads undefined: nothing is found.
+  for (let info = wordTableInfos[slot]; info !== null && info !== undefined; info = wordTableInfos[slot]) {
     if (wordTableHashes[slot] === hash && isLowerCaseOf(info.lower, text, start, end)) {
       return { text: upper ? text.slice(start, end) : info.lower, lower: info.lower, sentenceStart, capitalized, info };
     }
@@ -262,8 +263,8 @@ function readWord(text: string, start: number, end: number, sentenceStart: boole
   const token = text.slice(start, end);
   const lower = upper ? token.toLowerCase() : token;
   const info = wordInfo(lower);
-  if (wordTableSize >= MAX_CACHED_WORDS) {
-    // Full: start over (the infos stay in wordInfoCache); `slot` no longer marks an empty place.
+  if (wordTableSize >= MAX_TABLE_WORDS) {
+    // Full (or not made yet): start over; the infos stay in wordInfoCache. `slot` no longer marks an empty place.
     clearWordTable();
   } else {
     wordTableInfos[slot] = info;
@@ -502,16 +503,23 @@ const MAX_CACHED_WORDS = 50_000;
 const wordInfoCache = new Map<string, WordInfo>();
 
 /**
- * The infos of ASCII words again, by a hash of their lower-case characters (open addressing, at
- * most MAX_CACHED_WORDS entries in 2^17 places: under 40 % full). See readWord.
+ * The infos of ASCII words again, by a hash of their lower-case characters (open addressing in
+ * 2^16 places, at most half of them used: when full it starts over, and words are found again in
+ * wordInfoCache). Made on first use: a process that reads no text does not keep it. See readWord.
  */
-const WORD_TABLE_MASK = (1 << 17) - 1;
-const wordTableInfos: (WordInfo | null)[] = new Array<WordInfo | null>(WORD_TABLE_MASK + 1).fill(null);
-const wordTableHashes = new Int32Array(WORD_TABLE_MASK + 1);
-let wordTableSize = 0;
+const WORD_TABLE_MASK = (1 << 16) - 1;
+const MAX_TABLE_WORDS = (WORD_TABLE_MASK + 1) / 2;
+let wordTableInfos: (WordInfo | null)[] = [];
+let wordTableHashes = new Int32Array(0);
+let wordTableSize = MAX_TABLE_WORDS;
 
 function clearWordTable(): void {
-  wordTableInfos.fill(null);
+  if (wordTableInfos.length === 0) {
+    wordTableInfos = new Array<WordInfo | null>(WORD_TABLE_MASK + 1).fill(null);
+    wordTableHashes = new Int32Array(WORD_TABLE_MASK + 1);
+  } else {
+    wordTableInfos.fill(null);
+  }
   wordTableSize = 0;
 }
 
