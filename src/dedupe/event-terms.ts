@@ -226,9 +226,9 @@ export function rawWords(text: string): RawWord[] {
 }
 
 /**
- * The word text[start, end), its lower case and its info. ASCII words are found in wordTable by
- * their characters where they stand; a lower-case one (most words) is then its own cached lower
- * case, and no string is cut out of the text for it.
+ * The word text[start, end), its lower case and its info. An ASCII word is found in the word table
+ * (wordTableInfos) by its characters where they stand; a lower-case one (most words) is then its
+ * own cached lower case, and no string is cut out of the text for it.
  */
 function readWord(text: string, start: number, end: number, sentenceStart: boolean): RawWord {
   let hash = 0x811c9dc5 | 0;
