@@ -154,10 +154,6 @@ function idsOf<T>(terms: readonly T[], id: (term: T) => number): number[] {
   return ids;
 }
 
-/**
- * Builds the item's vectors and, when `learn` is set, first counts it into the document
- * frequencies (every ingested item does; a lookup that only asks does not).
- */
 interface TermIds {
   titleIds: number[];
   bodyIds: number[];
@@ -184,6 +180,10 @@ function termIds(extracted: EventTerms, stats: TermStats, learn: boolean): TermI
   return ids;
 }
 
+/**
+ * Builds the item's vectors and, when `learn` is set, first counts it into the document
+ * frequencies (every ingested item does; a lookup that only asks does not).
+ */
 export function buildEventDoc(input: EventDocInput, stats: TermStats, learn = true, terms?: EventTerms): EventDoc {
   const extracted = terms ?? eventTerms(input.title, input.summary, stats.isOrdinaryWord);
   const { titleIds, bodyIds, entityIds, figureIds, versionIds } = termIds(extracted, stats, learn);

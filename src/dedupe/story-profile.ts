@@ -32,7 +32,6 @@ const RARE_IDF = 5;
 const IDF_SCALE = 10;
 const HOURS_CAP = 168;
 
-
 /** Members a new report is compared with one by one: the latest ones (the cost stays flat for big stories). */
 const MAX_COMPARED_MEMBERS = 4;
 
@@ -46,6 +45,12 @@ function hasId(sorted: readonly number[], id: number): boolean {
     if (value < id) low = middle + 1;
     else high = middle - 1;
   }
+  return false;
+}
+
+/** Whether two sorted id lists have an id in common. */
+function sharesAnId(a: readonly number[], b: readonly number[]): boolean {
+  for (const id of a) if (hasId(b, id)) return true;
   return false;
 }
 
@@ -130,12 +135,6 @@ function pairEvidence(doc: EventDoc, member: EventDoc, terms: TermLookup, best: 
 
   let sharedFigures = 0;
   for (const id of doc.figures) if (hasId(member.figures, id)) sharedFigures += 1;
-  let sharedAmounts = 0;
-  for (const id of doc.amounts) if (hasId(member.amounts, id)) sharedAmounts += 1;
-
-  let sharedVersion = false;
-  for (const id of doc.versions) if (hasId(member.versions, id)) sharedVersion = true;
-
   // Two reports of different events by one company share its name; reports of one event also
   // share what happened: rare words besides the names.
   // One pass over both texts gives their cosine too.
@@ -164,8 +163,9 @@ function pairEvidence(doc: EventDoc, member: EventDoc, terms: TermLookup, best: 
   atLeast(best, HEADLINE_COSINE, cosine(doc.headline, member.headline));
   atLeast(best, NAMES_FOUND, nameMass > 0 ? foundMass / nameMass : 0);
   atLeast(best, SHARED_FIGURES, Math.min(sharedFigures, 3) / 3);
-  atLeast(best, DIFFERENT_AMOUNT, doc.amounts.length > 0 && member.amounts.length > 0 && sharedAmounts === 0 ? 1 : 0);
-  atLeast(best, SHARED_VERSION, sharedVersion ? 1 : 0);
+  const differentAmount = doc.amounts.length > 0 && member.amounts.length > 0 && !sharesAnId(doc.amounts, member.amounts);
+  atLeast(best, DIFFERENT_AMOUNT, differentAmount ? 1 : 0);
+  atLeast(best, SHARED_VERSION, sharesAnId(doc.versions, member.versions) ? 1 : 0);
   atLeast(best, RAREST_WORD, Math.min(rarest, IDF_SCALE) / IDF_SCALE);
   atLeast(best, RARE_WORDS, Math.min(rare, 4) / 4);
   atLeast(best, RARE_WORDS_BESIDES_NAMES, Math.min(rareBesidesNames, 3) / 3);
@@ -173,7 +173,6 @@ function pairEvidence(doc: EventDoc, member: EventDoc, terms: TermLookup, best: 
   atLeast(best, NAME_MASS, Math.min(foundMass, 20) / 20);
   atLeast(best, SHARED_SUBJECT, sharedSubject(doc, member));
 }
-
 
 export class StoryProfile {
   /** Scratch for the index's candidate lookup: which lookup last counted this story, and its key weight. */
@@ -227,7 +226,6 @@ export class StoryProfile {
     return cosine(text, this.centroid) / this.centroidNorm;
   }
 
-
   /**
    * True when the report cannot be news of the story's event, whatever else they share: it names
    * a version of something the story names only in other versions ("Veo 2" against a "Veo 3"
@@ -259,7 +257,7 @@ export class StoryProfile {
     for (let m = Math.max(0, this.members.length - MAX_COMPARED_MEMBERS); m < this.members.length; m += 1) {
       const member = this.members[m];
       if (member.amounts.length === 0 || member.subject < 0 || sharedSubject(doc, member) > 0) return false;
-      for (const id of doc.amounts) if (hasId(member.amounts, id)) return false;
+      if (sharesAnId(doc.amounts, member.amounts)) return false;
     }
     return true;
   }

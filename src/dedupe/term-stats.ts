@@ -1,6 +1,6 @@
 /**
  * Vocabulary and document frequencies for same-event matching: terms become small integer ids
- * (vectors are typed arrays, compared by merge), and a term's weight is its rarity (IDF) across
+ * (vectors are sorted id lists, compared by merge), and a term's weight is its rarity (IDF) across
  * a background corpus plus every item seen so far, so "Ideogram" outweighs "model" on its own.
  *
  * Words, names, figures and versions share one id space but each kind has its own table, so
